@@ -1,0 +1,40 @@
+package io.meshguard.job.config;
+
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.description.HtmlFormatter;
+
+/** Prints the configuration reference as Markdown tables, for the README. */
+public final class OptionsDoc {
+    private OptionsDoc() {}
+
+    public static void main(String[] args) {
+        System.out.print(markdown());
+    }
+
+    public static String markdown() {
+        return "Local runner:\n\n" + table(RunnerOptions.all()) + "\nDetection (local runner and cluster job):\n\n"
+                + table(MeshGuardOptions.all());
+    }
+
+    static String table(List<ConfigOption<?>> options) {
+        StringBuilder sb = new StringBuilder("| option | default | meaning |\n|---|---|---|\n");
+        HtmlFormatter formatter = new HtmlFormatter();
+        for (ConfigOption<?> o : options) {
+            sb.append("| `").append(o.key()).append("` | `").append(defaultText(o)).append("` | ")
+                    .append(formatter.format(o.description()).replace("|", "\\|")).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    static String defaultText(ConfigOption<?> o) {
+        Object v = o.defaultValue();
+        if (v instanceof java.time.Duration) {
+            return org.apache.flink.util.TimeUtils.formatWithHighestUnit((java.time.Duration) v);
+        }
+        if (v instanceof java.util.Map && ((java.util.Map<?, ?>) v).isEmpty()) {
+            return "(none)";
+        }
+        return String.valueOf(v);
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): whole-pipeline throughput and retained heap per tracked identity.
+#   scripts/benchmark.sh pipeline [--identities 100000,1000000] [--events 20000000] [--parallelism 2]
+#   scripts/benchmark.sh state [identities]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java-opens.sh
+
+./mvnw -B -q -ntp -DskipTests install
+./mvnw -B -q -ntp -pl jobs dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+CP="jobs/target/test-classes:jobs/target/classes:$(cat jobs/target/bench.classpath)"
+LOG="-Dlog4j2.configurationFile=jobs/src/test/resources/log4j2-test.properties"
+
+case "${1:-pipeline}" in
+  pipeline) shift || true
+    exec java -Xms6g -Xmx6g $JAVA_OPENS $LOG -cp "$CP" io.meshguard.job.bench.PipelineBenchmark "$@" ;;
+  state) shift || true
+    exec java -Xms8g -Xmx8g $JAVA_OPENS $LOG -cp "$CP" io.meshguard.job.bench.StateFootprintBenchmark "$@" ;;
+  *) echo "usage: $0 pipeline|state [args]" >&2; exit 2 ;;
+esac

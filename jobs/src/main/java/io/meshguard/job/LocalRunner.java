@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -68,6 +69,9 @@ public final class LocalRunner {
 
         Configuration cluster = new Configuration();
         cluster.set(RestOptions.PORT, config.get(RunnerOptions.WEB_PORT));
+        // The web UI's metric values refresh at this interval; match the progress lines.
+        cluster.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL,
+                Duration.ofSeconds(Math.max(1, config.get(RunnerOptions.PROGRESS_INTERVAL))));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(cluster);
         env.setParallelism(config.get(RunnerOptions.PARALLELISM));
         env.getConfig().enableObjectReuse();

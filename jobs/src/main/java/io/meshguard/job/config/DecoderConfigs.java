@@ -31,6 +31,7 @@ final class DecoderConfigs {
                 .withPathRules(paths)
                 .withUserAgentRules(new UserAgentRules(tools))
                 .withMaxLineLength(c.get(PARSE_MAX_LINE_LENGTH))
-                .withMaxDurationMillis(c.get(PARSE_MAX_DURATION).toMillis());
+                .withMaxDurationMillis(c.get(PARSE_MAX_DURATION).toMillis())
+                .withMaxFutureSkewMillis(c.get(PARSE_MAX_FUTURE_SKEW).toMillis());
     }
 }

@@ -37,6 +37,10 @@ public final class MeshGuardOptions {
             .durationType().defaultValue(Duration.ofHours(1))
             .withDescription("Records claiming a longer request duration are dead-lettered as absurd.");
 
+    public static final ConfigOption<Duration> PARSE_MAX_FUTURE_SKEW = key("parse.max-future-skew")
+            .durationType().defaultValue(Duration.ofDays(1))
+            .withDescription("Records whose start_time lies further ahead of the wall clock are dead-lettered.");
+
     public static final ConfigOption<Integer> IDENTITY_TRUSTED_PROXY_HOPS = key("identity.trusted-proxy-hops")
             .intType().defaultValue(1)
             .withDescription("Rightmost x_forwarded_for entries written by trusted proxies; the client is the "

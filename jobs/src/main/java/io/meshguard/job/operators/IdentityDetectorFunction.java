@@ -89,11 +89,14 @@ public class IdentityDetectorFunction extends KeyedProcessFunction<String, MeshE
     public void open(OpenContext openContext) {
         ValueStateDescriptor<IdentityState> descriptor =
                 new ValueStateDescriptor<>(STATE_NAME, IdentityState.class);
+        // Timers evict idle identities; the TTL only catches what they miss (event time stalled),
+        // so it is cleaned lazily on snapshots and compaction. Incremental cleanup would scan
+        // state entries on every access and cost more than the detection itself.
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
                 .updateTtlOnCreateAndWrite()
                 .neverReturnExpired()
+                .disableCleanupInBackground()
                 .cleanupFullSnapshot()
-                .cleanupIncrementally(10, false)
                 .cleanupInRocksdbCompactFilter(1000)
                 .build());
         identityState = getRuntimeContext().getState(descriptor);

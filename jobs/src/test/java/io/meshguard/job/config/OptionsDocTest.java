@@ -14,7 +14,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration tables stay in step with the declared options ({@code OptionsDoc.main} prints them). */
+/** The README's configuration tables match the declared options, as {@code OptionsDoc} renders them. */
 class OptionsDocTest {
     private static final String SECTION = "## Configuration";
 

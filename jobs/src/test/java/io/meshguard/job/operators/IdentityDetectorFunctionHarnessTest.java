@@ -155,6 +155,31 @@ class IdentityDetectorFunctionHarnessTest {
     }
 
     @Test
+    void peerBaselinesSurviveSnapshotAndRestore() throws Exception {
+        harness = newHarness();
+        harness.open();
+        // 80 established users in one segment: enough history for a peer distribution.
+        for (int s = 0; s < 40; s++) {
+            for (int u = 0; u < 80; u++) {
+                long t = T0 + s * 1000L + u;
+                harness.processElement(request("ip:198.51.100." + u, t, "/api/v1/catalog/" + (s % 3), 200, 0), t);
+            }
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1L, T0 + 40_000);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        scan("ip:203.0.113.77", T0 + 40_000, 10);
+
+        List<Decision> decisions = harness.extractOutputValues();
+        assertThat(decisions).isNotEmpty();
+        // A newcomer is judged against the restored peers of its segment, not the cold-start prior.
+        assertThat(decisions.get(0).baselineKind).isEqualTo("segment-peers");
+    }
+
+    @Test
     void withoutHistoryTheSameBurstIsJudgedAgainstThePrior() throws Exception {
         harness = newHarness();
         harness.open();

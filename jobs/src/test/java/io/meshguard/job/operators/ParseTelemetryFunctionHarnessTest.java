@@ -30,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Harness tests of telemetry decoding: events on the main output, every unusable record dead-lettered with its reason. */
+/** Harness tests of decoding: events on the main output, every unusable record dead-lettered with a reason. */
 class ParseTelemetryFunctionHarnessTest {
     private static final String ORIGIN = "file:/var/log/istio/access.jsonl";
     /** In the past, so the decoder's future-skew check passes whatever the wall clock says. */
@@ -192,7 +192,8 @@ class ParseTelemetryFunctionHarnessTest {
                 Arguments.of("colliding field names", hashFlood.toString()),
                 Arguments.of("control characters and lone surrogates",
                         "{\"path\":\"/\u0000\ud800\",\"start_time\":\"\u0007\udfff\"}"),
-                Arguments.of("number with a thousand digits", json(with(browserThroughEdge(), "duration", "9".repeat(1000)))),
+                Arguments.of("number with a thousand digits",
+                        json(with(browserThroughEdge(), "duration", "9".repeat(1000)))),
                 Arguments.of("NUL bytes only", "\u0000".repeat(64)),
                 Arguments.of("byte-order mark before the object", "\ufeff" + json(browserThroughEdge())));
     }

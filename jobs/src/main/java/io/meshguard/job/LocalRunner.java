@@ -44,6 +44,7 @@ public final class LocalRunner {
         try {
             config = CommandLine.parse(args, allOptions());
             MeshGuardConfig.from(config);
+            validateRunnerOptions(config);
         } catch (IllegalArgumentException e) {
             System.err.println("meshguard: " + e.getMessage());
             System.err.println("usage: java -jar meshguard-local.jar [--source simulator|file:<path>] [--out <dir>]"
@@ -55,6 +56,39 @@ public final class LocalRunner {
         System.out.println(summary.describe());
     }
 
+    /** Reads every runner option once, so a bad value is reported before anything starts. */
+    static void validateRunnerOptions(Configuration config) {
+        for (ConfigOption<?> option : RunnerOptions.all()) {
+            config.get(option);
+        }
+        requirePositive(RunnerOptions.PARALLELISM, config.get(RunnerOptions.PARALLELISM));
+        requirePositive(RunnerOptions.DURATION, config.get(RunnerOptions.DURATION));
+        requirePositive(RunnerOptions.IDENTITIES, config.get(RunnerOptions.IDENTITIES));
+        requirePositive(RunnerOptions.PROGRESS_INTERVAL, config.get(RunnerOptions.PROGRESS_INTERVAL));
+        if (!(config.get(RunnerOptions.RATE) > 0)) {
+            throw new IllegalArgumentException(RunnerOptions.RATE.key() + " must be positive");
+        }
+        int port = config.get(RunnerOptions.WEB_PORT);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(RunnerOptions.WEB_PORT.key() + " must be a port number, got " + port);
+        }
+        String source = config.get(RunnerOptions.SOURCE);
+        if (source.startsWith("file:")) {
+            String path = source.substring("file:".length());
+            if (!Files.isReadable(Path.of(path))) {
+                throw new IllegalArgumentException("source: cannot read telemetry file " + path);
+            }
+        } else if (!source.equals("simulator")) {
+            throw new IllegalArgumentException("source: unknown source '" + source + "'; use simulator or file:<path>");
+        }
+    }
+
+    private static void requirePositive(ConfigOption<Integer> option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option.key() + " must be at least 1, got " + value);
+        }
+    }
+
     public static List<ConfigOption<?>> allOptions() {
         List<ConfigOption<?>> all = new ArrayList<>(RunnerOptions.all());
         all.addAll(MeshGuardOptions.all());
@@ -64,6 +98,7 @@ public final class LocalRunner {
     /** Runs the job to completion and summarises its outputs. */
     public static RunSummary run(Configuration config) throws Exception {
         MeshGuardConfig meshguard = MeshGuardConfig.from(config);
+        validateRunnerOptions(config);
         Path out = Path.of(config.get(RunnerOptions.OUT));
         Files.createDirectories(out);
 

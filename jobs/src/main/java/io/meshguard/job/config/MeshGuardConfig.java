@@ -26,8 +26,12 @@ public final class MeshGuardConfig implements Serializable {
     public final Duration identityStateTtl;
 
     private MeshGuardConfig(ReadableConfig c) {
-        this.decoder = DecoderConfigs.from(c);
-        this.detection = new DetectionConfig(features(c), baseline(c), scoring(c), decisions(c));
+        this.decoder = inGroup("parse.*, identity.*, segment.*, paths.*, user-agent.*", () -> DecoderConfigs.from(c));
+        this.detection = new DetectionConfig(
+                inGroup("features.*", () -> features(c)),
+                inGroup("baseline.*", () -> baseline(c)),
+                inGroup("scoring.*", () -> scoring(c)),
+                inGroup("decision.*", () -> decisions(c)));
         this.watermarkOutOfOrderness = c.get(WATERMARK_OUT_OF_ORDERNESS);
         this.watermarkIdleness = c.get(WATERMARK_IDLENESS);
         this.identityIdleTimeout = c.get(IDENTITY_IDLE_TIMEOUT);
@@ -40,6 +44,19 @@ public final class MeshGuardConfig implements Serializable {
     /** Parses and validates; throws {@link IllegalArgumentException} naming the bad option. */
     public static MeshGuardConfig from(ReadableConfig config) {
         return new MeshGuardConfig(config);
+    }
+
+    /** Prefixes a validation error with the option group it came from, so users know where to look. */
+    private static <T> T inGroup(String group, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            if (message != null && message.contains("for key '")) {
+                throw e; // Flink already named the option.
+            }
+            throw new IllegalArgumentException("invalid " + group + " options: " + message, e);
+        }
     }
 
     private static FeatureConfig features(ReadableConfig c) {

@@ -61,11 +61,16 @@ public final class TelemetrySources {
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Telemetry file")
                 .setParallelism(1)
                 .uid(SOURCE_UID)
-                .map(line -> new RawTelemetry(line, origin))
+                .map(line -> new RawTelemetry(withoutByteOrderMark(line), origin))
                 .returns(RawTelemetry.class)
                 .setParallelism(1)
                 .uid("file-lines")
                 .name("File lines");
+    }
+
+    /** Files written by some Windows tools start with a byte-order mark, which is not part of the JSON. */
+    public static String withoutByteOrderMark(String line) {
+        return !line.isEmpty() && line.charAt(0) == '\uFEFF' ? line.substring(1) : line;
     }
 
     /** Generates one simulated tick per index; deterministic, so a restored reader resumes exactly. */

@@ -33,12 +33,14 @@ import java.util.Locale;
  *       (where the absolute floor rules), ×9 and ×16.5 on one with 10 new/s (where the relative
  *       floor rules); ×6 stays below pressure 2 on both. The absolute floor keeps a handful of
  *       arrivals on a small segment from reading as an attack.
- *   <li><b>auth rate</b> (volume-adjusted, absolute floor 1/s, relative 50 %, gate 3, weight 1):
+ *   <li><b>auth rate</b> (volume-adjusted, absolute floor 3/s, relative 50 %, gate 3, weight 1):
  *       real users log in in proportion to how many there are, so the baseline is scaled by the
  *       current volume multiple (never below 1) before comparing. A flash crowd that triples volume
  *       triples the expectation too and scores about 0; a signup or credential-stuffing flood
  *       raises auth far faster than volume and scores tens. The absolute floor keeps one user's
- *       login flow (a burst of a few auth requests in one second) from counting on a quiet segment.
+ *       login flow (a burst of a few auth requests in one second) from counting on a quiet segment,
+ *       and a flash crowd's arrivals, who each log in once within seconds of arriving, from reading
+ *       as an auth flood on a large segment (a floor of 1/s clamped the busiest simulated ASN).
  *   <li><b>error share</b> and <b>anomalous share</b> (gate 3, weight 1, with priors so that a new
  *       segment is judged at once): a flash crowd does not change the mix of responses or how many
  *       of its callers the per-identity detector flags; an attack does. Shares count fully only once
@@ -362,7 +364,7 @@ public final class SegmentControllerConfig implements Serializable {
             figure(SegmentFigure.VOLUME, 1.0, 1.0, 3, 0.5);
             figure(SegmentFigure.DISTINCT_IDENTITIES, 1.0, 1.0, 3, 0);
             figure(SegmentFigure.NEW_IDENTITY_RATE, 1.0, 0.75, 4, 0.6);
-            figure(SegmentFigure.AUTH_RATE, 1.0, 0.5, 3, 1.0);
+            figure(SegmentFigure.AUTH_RATE, 3.0, 0.5, 3, 1.0);
             volumeAdjusted(SegmentFigure.AUTH_RATE, true);
             figure(SegmentFigure.ERROR_SHARE, 0.05, 0.25, 3, 1.0);
             prior(SegmentFigure.ERROR_SHARE, 0.05, 0.05);

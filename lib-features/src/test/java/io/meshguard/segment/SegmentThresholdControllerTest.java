@@ -68,12 +68,12 @@ class SegmentThresholdControllerTest {
             List<SegmentUpdate> updates = d.run(3, t -> traffic.withSignupFlood(t, 30, 2, 0, 0));
 
             assertThat(d.mode()).isEqualTo(SegmentMode.CLAMPED);
-            SegmentUpdate clamp = updates.get(0);
+            // The smoothed figures may pass through ELEVATED on the way; escalation never waits.
+            SegmentUpdate clamp = updates.stream().filter(u -> u.mode == SegmentMode.CLAMPED).findFirst().orElseThrow();
             assertThat(clamp.trigger).isEqualTo(UpdateTrigger.MODE);
-            assertThat(clamp.previousMode).isEqualTo(SegmentMode.NORMAL);
-            assertThat(clamp.mode).isEqualTo(SegmentMode.CLAMPED);
+            assertThat(clamp.previousMode).isIn(SegmentMode.NORMAL, SegmentMode.ELEVATED);
             assertThat(clamp.driver).isIn("auth_rate", "new_identity_rate");
-            assertThat(clamp.reason).startsWith("NORMAL -> CLAMPED: " + clamp.driver + " ").contains("(z=");
+            assertThat(clamp.reason).startsWith(clamp.previousMode + " -> CLAMPED: " + clamp.driver + " ").contains("(z=");
             // Cap: 2 × the learned 20 req/s.
             assertThat(clamp.segmentCapRps).isCloseTo(40, within(4.0));
             assertThat(clamp.segmentCapRps).isEqualTo(2 * d.state.mean[SegmentFigure.VOLUME.ordinal()]);

@@ -2,10 +2,7 @@ package io.meshguard.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
@@ -212,16 +209,6 @@ public final class MeshGuardOptions {
 
     /** All options declared above, in declaration order. */
     public static List<ConfigOption<?>> all() {
-        List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field field : MeshGuardOptions.class.getDeclaredFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
-                try {
-                    options.add((ConfigOption<?>) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return options;
+        return DeclaredOptions.of(MeshGuardOptions.class);
     }
 }

@@ -2,9 +2,6 @@ package io.meshguard.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 
@@ -57,16 +54,6 @@ public final class RunnerOptions {
 
     /** All options declared above, in declaration order. */
     public static List<ConfigOption<?>> all() {
-        List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field field : RunnerOptions.class.getDeclaredFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigOption.class) {
-                try {
-                    options.add((ConfigOption<?>) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return options;
+        return DeclaredOptions.of(RunnerOptions.class);
     }
 }

@@ -1,6 +1,7 @@
 package io.meshguard.features;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,11 @@ public final class PathClassifier {
     private final int maxPathLength;
     /** Segment rules indexed by name length, so a segment is only compared with names it could equal. */
     private final Rule[][] segmentsByLength;
+    /**
+     * The first chars of the segment rules of each length: most segments (ids, words, versions) are
+     * ruled out by one bit test, before any rule is compared.
+     */
+    private final BitSet[] firstCharsByLength;
     /** Suffix rules indexed by their last character, so most suffixes are ruled out by one lookup. */
     private final Rule[][] suffixesByLastChar;
     private final int dotSegmentFlags;
@@ -22,6 +28,7 @@ public final class PathClassifier {
     public PathClassifier(PathRules rules) {
         this.maxPathLength = rules.maxPathLength();
         this.segmentsByLength = bySegmentLength(rules.segmentFlags());
+        this.firstCharsByLength = firstChars(segmentsByLength);
         this.suffixesByLastChar = bySuffixLastChar(rules.suffixFlags());
         this.dotSegmentFlags = rules.dotSegmentFlags();
         this.allowedDotSegments = rules.allowedDotSegments().stream().map(String::toCharArray).toArray(char[][]::new);
@@ -51,19 +58,28 @@ public final class PathClassifier {
         if (path == null) {
             return 0;
         }
-        int end = pathEnd(path);
+        // One pass: segment ends, the end of the path and each segment's stem are found together.
         int flags = 0;
+        int start = 0;
+        int firstDot = -1;
         int lastStart = -1;
         int lastEnd = -1;
-        int start = 0;
-        for (int i = 0; i <= end; i++) {
-            if (i == end || path.charAt(i) == '/') {
+        int length = path.length();
+        for (int i = 0; ; i++) {
+            char c = i < length ? path.charAt(i) : '?';
+            if (c == '/' || c == '?' || c == '#') {
                 if (i > start) {
-                    flags |= segmentFlags(path, start, i);
+                    flags |= segmentFlags(path, start, i, firstDot);
                     lastStart = start;
                     lastEnd = i;
                 }
+                if (c != '/') {
+                    break;
+                }
                 start = i + 1;
+                firstDot = -1;
+            } else if (c == '.' && firstDot < 0 && i > start) {
+                firstDot = i;
             }
         }
         if (lastStart >= 0) {
@@ -72,24 +88,23 @@ public final class PathClassifier {
         return flags;
     }
 
-    private int segmentFlags(String path, int start, int end) {
+    /** @param firstDot the first '.' after the segment's first char, or -1 */
+    private int segmentFlags(String path, int start, int end, int firstDot) {
         int flags = 0;
         if (path.charAt(start) == '.') {
             if (dotSegmentFlags != 0 && !isAllowedDotSegment(path, start, end)) {
                 flags |= dotSegmentFlags;
             }
-        } else {
-            int dot = indexOf(path, '.', start + 1, end);
-            if (dot > 0) {
-                flags |= nameFlags(path, start, dot);
-            }
+        } else if (firstDot > 0) {
+            flags |= nameFlags(path, start, firstDot);
         }
         return flags | nameFlags(path, start, end);
     }
 
     private int nameFlags(String path, int start, int end) {
         int length = end - start;
-        if (length >= segmentsByLength.length || segmentsByLength[length] == null) {
+        if (length >= segmentsByLength.length || segmentsByLength[length] == null
+                || !firstCharsByLength[length].get(PathRules.lowerAscii(path.charAt(start)))) {
             return 0;
         }
         int flags = 0;
@@ -135,15 +150,6 @@ public final class PathClassifier {
         return true;
     }
 
-    private static int indexOf(String s, char c, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) == c) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static int pathEnd(String path) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
@@ -159,6 +165,19 @@ public final class PathClassifier {
         List<List<Rule>> buckets = buckets(longest + 1);
         rules.forEach((name, flags) -> buckets.get(name.length()).add(new Rule(name, flags)));
         return toArrays(buckets);
+    }
+
+    private static BitSet[] firstChars(Rule[][] byLength) {
+        BitSet[] firstChars = new BitSet[byLength.length];
+        for (int length = 0; length < byLength.length; length++) {
+            firstChars[length] = new BitSet();
+            if (byLength[length] != null) {
+                for (Rule rule : byLength[length]) {
+                    firstChars[length].set(rule.text[0]);
+                }
+            }
+        }
+        return firstChars;
     }
 
     private static Rule[][] bySuffixLastChar(Map<String, Integer> rules) {

@@ -38,16 +38,48 @@ public final class IpAddresses {
             }
             return ipv6(text, from + 1, close);
         }
-        int firstColon = indexOf(text, ':', from, to);
-        if (firstColon < 0) {
-            return ipv4Value(text, from, to) < 0 ? null : text.substring(from, to);
+        // IPv4, with or without a port, in one pass. An address that starts as a dotted quad can be
+        // nothing else: IPv6 allows dots only in an embedded IPv4 address at its very end.
+        int quadEnd = dottedQuadEnd(text, from, to);
+        if (quadEnd == to) {
+            return text.substring(from, to);
         }
-        if (indexOf(text, ':', firstColon + 1, to) < 0) {
-            // Exactly one colon: IPv4 with a port. Bare IPv6 always has at least two.
-            boolean valid = isPort(text, firstColon, to) && ipv4Value(text, from, firstColon) >= 0;
-            return valid ? text.substring(from, firstColon) : null;
+        if (quadEnd >= 0) {
+            return text.charAt(quadEnd) == ':' && isPort(text, quadEnd, to) ? text.substring(from, quadEnd) : null;
+        }
+        // Bare IPv6 has at least two colons.
+        int firstColon = indexOf(text, ':', from, to);
+        if (firstColon < 0 || indexOf(text, ':', firstColon + 1, to) < 0) {
+            return null;
         }
         return ipv6(text, from, to);
+    }
+
+    /**
+     * The index after the dotted-quad IPv4 address that {@code s[from, to)} starts with, by the
+     * rules of {@link #ipv4Value}, or -1.
+     */
+    private static int dottedQuadEnd(String s, int from, int to) {
+        int i = from;
+        for (int part = 1; ; part++) {
+            int start = i;
+            int octet = 0;
+            while (i < to && isDigit(s.charAt(i)) && i - start < 3) {
+                octet = octet * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || octet > 255 || (digits > 1 && s.charAt(start) == '0')) {
+                return -1;
+            }
+            if (part == 4) {
+                return i;
+            }
+            if (i == to || s.charAt(i) != '.') {
+                return -1;
+            }
+            i++;
+        }
     }
 
     /** The 32-bit value of a dotted-quad IPv4 address, or -1 when {@code s[from, to)} is not one. */

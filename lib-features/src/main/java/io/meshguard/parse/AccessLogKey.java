@@ -1,5 +1,7 @@
 package io.meshguard.parse;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -49,24 +51,67 @@ enum AccessLogKey {
     }
 
     private static final Map<String, AccessLogKey> BY_WIRE_NAME = new HashMap<>();
+    /**
+     * Keys by a hash of their name's length, first and last char: a name read from a line is
+     * compared with the one key (rarely two) in its slot, without hashing the whole name or copying
+     * it out of the line. Correct for any set of names; with today's names no two share a slot.
+     */
+    private static final AccessLogKey[][] BY_SHAPE = new AccessLogKey[128][0];
+
+    private static final int LONGEST_NAME;
 
     static {
+        int longest = 0;
         for (AccessLogKey key : values()) {
             BY_WIRE_NAME.put(key.wireName, key);
+            longest = Math.max(longest, key.wireName.length());
+            int slot = slot(key.wireBytes.length, key.wireBytes[0], key.wireBytes[key.wireBytes.length - 1]);
+            BY_SHAPE[slot] = Arrays.copyOf(BY_SHAPE[slot], BY_SHAPE[slot].length + 1);
+            BY_SHAPE[slot][BY_SHAPE[slot].length - 1] = key;
         }
+        LONGEST_NAME = longest;
     }
 
     private final String wireName;
+    private final byte[] wireBytes;
     private final Kind kind;
 
     AccessLogKey(String wireName, Kind kind) {
         this.wireName = wireName;
+        this.wireBytes = wireName.getBytes(StandardCharsets.US_ASCII);
         this.kind = kind;
     }
 
     /** The key, or null for keys the parser ignores. */
     static AccessLogKey byWireName(String name) {
         return BY_WIRE_NAME.get(name);
+    }
+
+    /**
+     * The key whose wire name is exactly {@code latin1[from, to)}, a name in a line's {@link
+     * Latin1Bytes}, or null for keys the parser ignores.
+     */
+    static AccessLogKey find(byte[] latin1, int from, int to) {
+        int length = to - from;
+        if (length == 0 || length > LONGEST_NAME) {
+            return null;
+        }
+        for (AccessLogKey key : BY_SHAPE[slot(length, latin1[from], latin1[to - 1])]) {
+            if (key.wireBytes.length == length && Latin1Bytes.regionMatches(latin1, from, key.wireBytes)) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code latin1} holds this key's name at {@code from}, followed by its closing quote. */
+    boolean isNameAt(byte[] latin1, int from) {
+        int end = from + wireBytes.length;
+        return end < latin1.length && latin1[end] == '"' && Latin1Bytes.regionMatches(latin1, from, wireBytes);
+    }
+
+    private static int slot(int length, int first, int last) {
+        return (length * 6 + first * 8 + last) & (BY_SHAPE.length - 1);
     }
 
     String wireName() {

@@ -2,6 +2,7 @@ package io.meshguard.parse;
 
 import io.meshguard.features.Hashing;
 import io.meshguard.features.PathClassifier;
+import io.meshguard.features.UserAgentClass;
 import io.meshguard.features.UserAgentClassifier;
 import io.meshguard.identity.Identity;
 import io.meshguard.identity.IdentityResolver;
@@ -23,7 +24,10 @@ public final class TelemetryDecoder {
     private final IdentityResolver identities;
     private final SegmentResolver segments;
     private final PathClassifier paths;
-    private final UserAgentClassifier userAgents;
+    /** A mesh has a few dozen upstream clusters, whose long names are slow to hash. */
+    private final RecentResults<Long> upstreamHashes = new RecentResults<>(64, Hashing::hash64);
+    /** Most requests come from a few hundred client builds, whose user agents are slow to scan. */
+    private final RecentResults<UserAgentClass> userAgentClasses;
 
     /** Judges {@code start_time} against the system clock. */
     public TelemetryDecoder(DecoderConfig config) {
@@ -35,7 +39,7 @@ public final class TelemetryDecoder {
         this.identities = new IdentityResolver(config.identity());
         this.segments = new SegmentResolver(config.segments());
         this.paths = new PathClassifier(config.pathRules());
-        this.userAgents = new UserAgentClassifier(config.userAgentRules());
+        this.userAgentClasses = new RecentResults<>(256, new UserAgentClassifier(config.userAgentRules())::classify);
     }
 
     public DecodeResult decode(String line) {
@@ -73,13 +77,18 @@ public final class TelemetryDecoder {
         event.path = paths.normalize(record.path);
         event.pathHash = Hashing.hash64(event.path);
         event.pathFlags = paths.classify(event.path);
-        event.upstreamHash = record.upstreamCluster == null ? 0 : (int) Hashing.hash64(record.upstreamCluster);
+        event.upstreamHash = record.upstreamCluster == null ? 0 : upstreamHashes.apply(record.upstreamCluster).intValue();
         event.responseCode = record.responseCode;
         event.bytesReceived = Math.max(0, record.bytesReceived);
         event.bytesSent = Math.max(0, record.bytesSent);
         event.durationMillis = Math.max(0, record.durationMillis);
-        event.userAgentClass = userAgents.classify(record.userAgent).ordinal();
+        event.userAgentClass = userAgentClass(record.userAgent).ordinal();
         return DecodeResult.ok(event, record);
+    }
+
+    private UserAgentClass userAgentClass(String userAgent) {
+        // The classifier's answer for null, without a slot to remember it in.
+        return userAgent == null ? UserAgentClass.EMPTY : userAgentClasses.apply(userAgent);
     }
 
     /**

@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Reads ISO-8601 timestamps to epoch milliseconds. Envoy's own shape, {@code
- * 2026-11-23T10:15:30.123Z}, is read by hand straight from the parser's buffer, because java.time
+ * 2026-11-23T10:15:30.123Z}, is read by hand straight from the line, because java.time
  * allocates several objects per call and this runs once per request; other shapes (offsets, other
  * fraction lengths) go through java.time.
  */
@@ -18,21 +18,27 @@ final class Timestamps {
 
     private Timestamps() {}
 
-    static long parseMillis(char[] text, int offset, int length) {
-        long millis = parseEnvoyShape(text, offset, length);
-        return millis != INVALID ? millis : parseAnyShape(new String(text, offset, length));
+    /** Epoch milliseconds of {@code text[from, to)}, or {@link #INVALID}. */
+    static long parseMillis(String text, int from, int to) {
+        long millis = parseEnvoyShape(text, from, to - from);
+        return millis != INVALID ? millis : parseAnyShape(text.substring(from, to));
     }
 
     static long parseMillis(String text) {
-        char[] chars = text.toCharArray();
-        return parseMillis(chars, 0, chars.length);
+        return parseMillis(text, 0, text.length());
+    }
+
+    /** As {@link #parseEnvoyShape(String, int, int)}, for text held in a char array. */
+    static long parseEnvoyShape(char[] t, int o, int length) {
+        return parseEnvoyShape(new String(t, o, length), 0, length);
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss.SSSZ} exactly, else {@link #INVALID}. */
-    static long parseEnvoyShape(char[] t, int o, int length) {
+    static long parseEnvoyShape(String t, int o, int length) {
         if (length != ENVOY_SHAPE_LENGTH
-                || t[o + 4] != '-' || t[o + 7] != '-' || t[o + 10] != 'T' || t[o + 13] != ':'
-                || t[o + 16] != ':' || t[o + 19] != '.' || t[o + 23] != 'Z') {
+                || t.charAt(o + 4) != '-' || t.charAt(o + 7) != '-' || t.charAt(o + 10) != 'T'
+                || t.charAt(o + 13) != ':' || t.charAt(o + 16) != ':' || t.charAt(o + 19) != '.'
+                || t.charAt(o + 23) != 'Z') {
             return INVALID;
         }
         int year = digits(t, o, 4);
@@ -59,10 +65,10 @@ final class Timestamps {
     }
 
     /** The decimal value of {@code count} ASCII digits, or -1 if any is not a digit. */
-    private static int digits(char[] t, int offset, int count) {
+    private static int digits(String t, int offset, int count) {
         int value = 0;
         for (int i = offset; i < offset + count; i++) {
-            int digit = t[i] - '0';
+            int digit = t.charAt(i) - '0';
             if (digit < 0 || digit > 9) {
                 return -1;
             }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): whole-pipeline throughput and retained heap per tracked identity.
-#   scripts/benchmark.sh pipeline [--identities 100000,1000000] [--events 20000000] [--parallelism 2]
+#   scripts/benchmark.sh pipeline [--identities 100000,1000000] [--events 20000000] [--parallelism 2] [--set key=value]
 #   scripts/benchmark.sh state [identities]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -202,7 +202,14 @@ class LocalRunnerCommandLineTest {
 
             assertThatThrownBy(() -> MeshGuardConfig.from(config))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("identity.state-ttl must exceed identity.idle-timeout");
+                    .hasMessage("identity.state-ttl must exceed identity.idle-timeout (or be 0 to disable it)");
+        }
+
+        @Test
+        void zeroStateTtlTurnsTheBackstopOff() {
+            Configuration config = parse("--identity.idle-timeout", "3 h", "--identity.state-ttl", "0 s");
+
+            assertThat(MeshGuardConfig.from(config).identityStateTtl).isZero();
         }
 
         @Test

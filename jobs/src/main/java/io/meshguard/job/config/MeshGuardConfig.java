@@ -36,8 +36,9 @@ public final class MeshGuardConfig implements Serializable {
         this.watermarkIdleness = c.get(WATERMARK_IDLENESS);
         this.identityIdleTimeout = c.get(IDENTITY_IDLE_TIMEOUT);
         this.identityStateTtl = c.get(IDENTITY_STATE_TTL);
-        if (identityStateTtl.compareTo(identityIdleTimeout) <= 0) {
-            throw new IllegalArgumentException(IDENTITY_STATE_TTL.key() + " must exceed " + IDENTITY_IDLE_TIMEOUT.key());
+        if (!identityStateTtl.isZero() && identityStateTtl.compareTo(identityIdleTimeout) <= 0) {
+            throw new IllegalArgumentException(
+                    IDENTITY_STATE_TTL.key() + " must exceed " + IDENTITY_IDLE_TIMEOUT.key() + " (or be 0 to disable it)");
         }
     }
 

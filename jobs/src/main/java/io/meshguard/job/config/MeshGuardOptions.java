@@ -53,7 +53,8 @@ public final class MeshGuardOptions {
 
     public static final ConfigOption<Duration> IDENTITY_STATE_TTL = key("identity.state-ttl")
             .durationType().defaultValue(Duration.ofHours(2))
-            .withDescription("Processing-time TTL of identity state: a backstop for when event time stalls.");
+            .withDescription("Processing-time TTL of identity state: a backstop for when event time stalls. "
+                    + "0 turns it off (faster; idle identities are still evicted by event-time timers).");
 
     public static final ConfigOption<String> SEGMENT_NORTH_SOUTH = key("segment.north-south")
             .stringType().defaultValue("asn")

@@ -19,19 +19,25 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * Sustained throughput of the whole pipeline (in-memory telemetry → decode → event time → keyBy
  * identity → detection → decisions), and of the telemetry generator alone so its share can be
- * subtracted. Prints events/s in total and per core. Run through {@code scripts/benchmark.sh}.
+ * subtracted. Prints events/s in total and per core. Run through {@code scripts/benchmark.sh};
+ * {@code --set key=value} sets any meshguard option.
  */
 public final class PipelineBenchmark {
     private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         long events = 20_000_000L;
+        Configuration options = new Configuration();
         int parallelism = 2;
         List<Long> identityCounts = new ArrayList<>(List.of(100_000L, 1_000_000L));
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[i + 1]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[i + 1]);
+                case "--set" -> {
+                    String[] kv = args[i + 1].split("=", 2);
+                    options.setString(kv[0], kv[1]);
+                }
                 case "--identities" -> {
                     identityCounts.clear();
                     for (String n : args[i + 1].split(",")) {
@@ -46,8 +52,8 @@ public final class PipelineBenchmark {
                 System.getProperty("os.arch"), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
         for (long identities : identityCounts) {
-            double generatorOnly = run(identities, events, parallelism, false);
-            double pipeline = run(identities, events, parallelism, true);
+            double generatorOnly = run(identities, events, parallelism, false, options);
+            double pipeline = run(identities, events, parallelism, true, options);
             int usedCores = Math.min(parallelism, cores);
             System.out.printf(Locale.ROOT,
                     "identities=%,d events=%,d parallelism=%d: pipeline %,.0f events/s (%,.0f per core); "
@@ -63,7 +69,8 @@ public final class PipelineBenchmark {
         return seconds <= 0 ? Double.POSITIVE_INFINITY : 1 / seconds;
     }
 
-    private static double run(long identities, long events, int parallelism, boolean detect) throws Exception {
+    private static double run(long identities, long events, int parallelism, boolean detect, Configuration options)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
         env.getConfig().enableObjectReuse();
         DataGeneratorSource<RawTelemetry> source = new DataGeneratorSource<>(
@@ -72,7 +79,7 @@ public final class PipelineBenchmark {
         DataStream<RawTelemetry> telemetry =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "Synthetic telemetry").uid("bench-source");
         if (detect) {
-            MeshGuardWorkflow.defineWorkflow(env, telemetry, MeshGuardConfig.from(new Configuration()),
+            MeshGuardWorkflow.defineWorkflow(env, telemetry, MeshGuardConfig.from(options),
                     decisions -> decisions.sinkTo(new DiscardingSink<>()).name("discard-decisions"),
                     deadLetters -> deadLetters.sinkTo(new DiscardingSink<>()).name("discard-dead-letters"));
         } else {

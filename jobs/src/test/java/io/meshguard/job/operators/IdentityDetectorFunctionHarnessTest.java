@@ -38,8 +38,13 @@ class IdentityDetectorFunctionHarnessTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MeshEvent, Decision> newHarness()
             throws Exception {
+        return newHarness(Duration.ofHours(1));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MeshEvent, Decision> newHarness(Duration ttl)
+            throws Exception {
         IdentityDetectorFunction function =
-                new IdentityDetectorFunction(DetectionConfig.defaults(), IDLE.toMillis(), Duration.ofHours(1));
+                new IdentityDetectorFunction(DetectionConfig.defaults(), IDLE.toMillis(), ttl);
         return new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(function), e -> e.identity, Types.STRING);
     }
@@ -116,6 +121,21 @@ class IdentityDetectorFunctionHarnessTest {
         normalTraffic("user:b", T0, 10);
         scan("ip:203.0.113.9", T0, 5);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+
+        harness.processWatermark(T0 + 10_000 + IDLE.toMillis() + 1);
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void idleIdentitiesAreEvictedWithoutTheTtlBackstop() throws Exception {
+        harness = newHarness(Duration.ZERO);
+        harness.open();
+        normalTraffic("user:a", T0, 10);
+        scan("ip:203.0.113.9", T0, 5);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.extractOutputValues()).isNotEmpty();
 
         harness.processWatermark(T0 + 10_000 + IDLE.toMillis() + 1);
 

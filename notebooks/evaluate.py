@@ -1,8 +1,10 @@
 """Scores a meshguard run against the simulator's ground truth.
 
-usage: python3 notebooks/evaluate.py <out-dir>
-Reads labels.jsonl and decisions.jsonl from the out dir and prints, per scenario, how many
-identities were acted on and how fast (time from attack start to the first non-ALLOW decision).
+usage: python3 notebooks/evaluate.py <out-dir> [<labels.jsonl>]
+Reads decisions.jsonl from the out dir and the labels (default: labels.jsonl in the out dir, which
+the job writes when it runs the built-in simulator; for a replayed file, pass the labels.jsonl the
+simulator command wrote beside it) and prints, per scenario, how many identities were acted on and
+how fast (time from attack start to the first non-ALLOW decision).
 """
 import json
 import sys
@@ -19,8 +21,8 @@ def load(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def main(out):
-    labels = {l["identity"]: l for l in load(f"{out}/labels.jsonl")}
+def main(out, labels_path=None):
+    labels = {l["identity"]: l for l in load(labels_path or f"{out}/labels.jsonl")}
     first_action = {}
     quarantined = set()
     for d in load(f"{out}/decisions.jsonl"):
@@ -47,4 +49,4 @@ def main(out):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "out")
+    main(sys.argv[1] if len(sys.argv) > 1 else "out", sys.argv[2] if len(sys.argv) > 2 else None)

@@ -44,15 +44,24 @@ public final class BitSketches {
      * @return the number of bits newly set (0 means the value was probably seen before)
      */
     public static int bloomAdd(long[] words, long hash) {
-        int bits = words.length * 64;
-        int first = (int) ((hash >>> 1) % bits);
-        int second = (int) ((Hashing.mix64(hash) >>> 1) % bits);
-        return setBit(words, first) + setBit(words, second);
+        return bloomAdd(words, 0, words.length, hash);
     }
 
-    private static int setBit(long[] words, int bit) {
+    /**
+     * {@link #bloomAdd(long[], long)} on a filter stored in {@code words[from, from+count)}.
+     *
+     * @return the number of bits newly set (0 means the value was probably seen before)
+     */
+    public static int bloomAdd(long[] words, int from, int count, long hash) {
+        int bits = count * 64;
+        int first = (int) ((hash >>> 1) % bits);
+        int second = (int) ((Hashing.mix64(hash) >>> 1) % bits);
+        return setBit(words, from, first) + setBit(words, from, second);
+    }
+
+    private static int setBit(long[] words, int from, int bit) {
         long mask = 1L << (bit & 63);
-        int word = bit >>> 6;
+        int word = from + (bit >>> 6);
         if ((words[word] & mask) != 0) {
             return 0;
         }

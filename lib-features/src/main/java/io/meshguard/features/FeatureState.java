@@ -12,6 +12,10 @@ public final class FeatureState {
     static final int PATH_BUCKETS = 16;
     static final int PATH_WINDOW_WORDS = 4;
     static final int SEEN_PATH_WORDS = 8;
+    /** Offset of the previous path window in {@link #pathSketches}. */
+    static final int PREVIOUS_PATH_WINDOW = PATH_WINDOW_WORDS;
+    /** Offset of the seen-path Bloom filter in {@link #pathSketches}. */
+    static final int SEEN_PATHS = 2 * PATH_WINDOW_WORDS;
 
     /** {@link #firstSeenMillis} before the first request: event time 0 is a valid time. */
     public static final long NEVER = Long.MIN_VALUE;
@@ -39,16 +43,17 @@ public final class FeatureState {
 
     /** Decayed request counts per path-hash bucket, for the path entropy. */
     public float[] pathBuckets = new float[PATH_BUCKETS];
-    /** Two rotating path bitmaps: words [0,4) are the current window, [4,8) the previous one. */
-    public long[] pathWindows = new long[2 * PATH_WINDOW_WORDS];
+    /**
+     * The path bit sketches in one array (one object fewer per identity): words [0,4) are the
+     * current path window, [4,8) the previous one (two rotating bitmaps for the distinct count),
+     * and [8,16) the Bloom filter of the paths this identity has used.
+     */
+    public long[] pathSketches = new long[SEEN_PATHS + SEEN_PATH_WORDS];
 
     public long upstreamCurrent;
     public long upstreamPrevious;
     /** Index of the current distinct-count window (event time / window length). */
     public long windowIndex;
-
-    /** Bloom filter of the paths this identity has used. */
-    public long[] seenPaths = new long[SEEN_PATH_WORDS];
 
     public int seenPathBits;
     /** Distinct paths seen so far (saturating), to apply the new-path grace. */
@@ -99,7 +104,7 @@ public final class FeatureState {
         durationSum += Math.max(0, e.durationMillis);
 
         pathBuckets[(int) (e.pathHash & (PATH_BUCKETS - 1))] += 1f;
-        BitSketches.set(pathWindows, 0, PATH_WINDOW_WORDS, e.pathHash);
+        BitSketches.set(pathSketches, 0, PATH_WINDOW_WORDS, e.pathHash);
         if (e.upstreamHash != 0) {
             upstreamCurrent |= 1L << (Hashing.mix64(e.upstreamHash) & 63);
         }
@@ -107,7 +112,7 @@ public final class FeatureState {
     }
 
     private void trackNewPath(long pathHash, FeatureConfig config) {
-        int newBits = BitSketches.bloomAdd(seenPaths, pathHash);
+        int newBits = BitSketches.bloomAdd(pathSketches, SEEN_PATHS, SEEN_PATH_WORDS, pathHash);
         if (newBits == 0) {
             return;
         }
@@ -120,7 +125,7 @@ public final class FeatureState {
         }
         // A half-full filter answers "seen" too often; start over (only scanners get here).
         if (seenPathBits > SEEN_PATH_WORDS * 32) {
-            java.util.Arrays.fill(seenPaths, 0L);
+            java.util.Arrays.fill(pathSketches, SEEN_PATHS, SEEN_PATHS + SEEN_PATH_WORDS, 0L);
             seenPathBits = 0;
         }
     }
@@ -155,13 +160,13 @@ public final class FeatureState {
             return;
         }
         if (index == windowIndex + 1) {
-            System.arraycopy(pathWindows, 0, pathWindows, PATH_WINDOW_WORDS, PATH_WINDOW_WORDS);
+            System.arraycopy(pathSketches, 0, pathSketches, PREVIOUS_PATH_WINDOW, PATH_WINDOW_WORDS);
             upstreamPrevious = upstreamCurrent;
         } else {
-            java.util.Arrays.fill(pathWindows, PATH_WINDOW_WORDS, 2 * PATH_WINDOW_WORDS, 0L);
+            java.util.Arrays.fill(pathSketches, PREVIOUS_PATH_WINDOW, PREVIOUS_PATH_WINDOW + PATH_WINDOW_WORDS, 0L);
             upstreamPrevious = 0;
         }
-        java.util.Arrays.fill(pathWindows, 0, PATH_WINDOW_WORDS, 0L);
+        java.util.Arrays.fill(pathSketches, 0, PATH_WINDOW_WORDS, 0L);
         upstreamCurrent = 0;
         windowIndex = index;
     }
@@ -189,7 +194,7 @@ public final class FeatureState {
         out[Feature.RATIO_404.ordinal()] = ratio(count404, n);
         out[Feature.RATIO_5XX.ordinal()] = ratio(count5xx, n);
         out[Feature.DISTINCT_PATHS.ordinal()] =
-                BitSketches.distinctUnion(pathWindows, 0, PATH_WINDOW_WORDS, PATH_WINDOW_WORDS);
+                BitSketches.distinctUnion(pathSketches, 0, PREVIOUS_PATH_WINDOW, PATH_WINDOW_WORDS);
         out[Feature.DISTINCT_UPSTREAMS.ordinal()] =
                 BitSketches.distinctUnion(upstreamCurrent, upstreamPrevious);
         out[Feature.PATH_ENTROPY.ordinal()] = pathEntropy();

@@ -29,13 +29,13 @@ class OwnBaselineTest {
         }
         // mean (1 + 2 + 6) / 3 = 3; variance ((1-3)^2 + (2-3)^2 + (6-3)^2) / 3 = 14/3
         assertThat(baseline.samples).isEqualTo(3);
-        assertThat(baseline.mean[RATE]).isCloseTo(3f, within(1e-6f));
-        assertThat(baseline.variance[RATE]).isCloseTo(14f / 3, within(1e-5f));
+        assertThat(baseline.stats[OwnBaseline.MEAN + RATE]).isCloseTo(3f, within(1e-6f));
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + RATE]).isCloseTo(14f / 3, within(1e-5f));
         // every feature learns on its own: bytes are 1000 times the rate
-        assertThat(baseline.mean[BYTES]).isCloseTo(3000f, within(1e-3f));
-        assertThat(baseline.variance[BYTES]).isCloseTo(14e6f / 3, within(10f));
-        assertThat(baseline.mean[Feature.RATIO_404.ordinal()]).isZero();
-        assertThat(baseline.variance[Feature.RATIO_404.ordinal()]).isZero();
+        assertThat(baseline.stats[OwnBaseline.MEAN + BYTES]).isCloseTo(3000f, within(1e-3f));
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + BYTES]).isCloseTo(14e6f / 3, within(10f));
+        assertThat(baseline.stats[OwnBaseline.MEAN + Feature.RATIO_404.ordinal()]).isZero();
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + Feature.RATIO_404.ordinal()]).isZero();
     }
 
     @Test
@@ -45,14 +45,14 @@ class OwnBaselineTest {
             baseline.learn(sample(x), 0.25);
         }
         // samples 1..4 have weight 1/n >= 0.25: plain mean 3, variance (4 + 1 + 9 + 0) / 4 = 3.5
-        assertThat(baseline.mean[RATE]).isCloseTo(3f, within(1e-6f));
-        assertThat(baseline.variance[RATE]).isCloseTo(3.5f, within(1e-6f));
+        assertThat(baseline.stats[OwnBaseline.MEAN + RATE]).isCloseTo(3f, within(1e-6f));
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + RATE]).isCloseTo(3.5f, within(1e-6f));
 
         baseline.learn(sample(7), 0.25);
         // fifth sample weighs max(1/5, 0.25) = 0.25: delta 4, mean 3 + 0.25 * 4 = 4,
         // variance (1 - 0.25) (3.5 + 0.25 * 16) = 0.75 * 7.5 = 5.625
-        assertThat(baseline.mean[RATE]).isCloseTo(4f, within(1e-6f));
-        assertThat(baseline.variance[RATE]).isCloseTo(5.625f, within(1e-6f));
+        assertThat(baseline.stats[OwnBaseline.MEAN + RATE]).isCloseTo(4f, within(1e-6f));
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + RATE]).isCloseTo(5.625f, within(1e-6f));
     }
 
     @Test
@@ -61,13 +61,13 @@ class OwnBaselineTest {
         for (int i = 0; i < 100; i++) {
             baseline.learn(sample(10), 0.02);
         }
-        assertThat(baseline.mean[RATE]).isEqualTo(10f);
-        assertThat(baseline.variance[RATE]).isZero();
+        assertThat(baseline.stats[OwnBaseline.MEAN + RATE]).isEqualTo(10f);
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + RATE]).isZero();
 
         baseline.learn(sample(110), 0.02);
         // weight max(1/101, 0.02) = 0.02: mean 10 + 0.02 * 100 = 12; variance 0.98 (0 + 0.02 * 100^2) = 196
-        assertThat(baseline.mean[RATE]).isCloseTo(12f, within(1e-5f));
-        assertThat(baseline.variance[RATE]).isCloseTo(196f, within(1e-3f));
+        assertThat(baseline.stats[OwnBaseline.MEAN + RATE]).isCloseTo(12f, within(1e-5f));
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + RATE]).isCloseTo(196f, within(1e-3f));
     }
 
     @Test
@@ -90,8 +90,8 @@ class OwnBaselineTest {
         OwnBaseline baseline = new OwnBaseline();
         baseline.learn(sample(42), 0.02);
         // weight 1: mean 42, variance (1 - 1) (...) = 0
-        assertThat(baseline.mean[RATE]).isEqualTo(42f);
-        assertThat(baseline.variance[RATE]).isZero();
+        assertThat(baseline.stats[OwnBaseline.MEAN + RATE]).isEqualTo(42f);
+        assertThat(baseline.stats[OwnBaseline.VARIANCE + RATE]).isZero();
     }
 
     @Test
@@ -110,10 +110,10 @@ class OwnBaselineTest {
     void sampleCountSaturatesInsteadOfOverflowing() {
         OwnBaseline baseline = new OwnBaseline();
         baseline.samples = Integer.MAX_VALUE;
-        Arrays.fill(baseline.mean, 1f);
+        Arrays.fill(baseline.stats, OwnBaseline.MEAN, OwnBaseline.MEAN + Feature.COUNT, 1f);
         baseline.learn(sample(3), 0.5);
         assertThat(baseline.samples).isEqualTo(Integer.MAX_VALUE);
         // weight max(1 / MAX_VALUE, 0.5) = 0.5: 1 + 0.5 * (3 - 1) = 2
-        assertThat(baseline.mean[RATE]).isCloseTo(2f, within(1e-6f));
+        assertThat(baseline.stats[OwnBaseline.MEAN + RATE]).isCloseTo(2f, within(1e-6f));
     }
 }

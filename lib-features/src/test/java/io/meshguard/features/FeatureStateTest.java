@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.meshguard.detect.MeshEvents;
 import io.meshguard.model.MeshEvent;
+import java.util.Arrays;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -468,7 +469,8 @@ class FeatureStateTest {
             }
             // each path sets at most 2 of 512 bits, so more than 256 set bits need at least 129 paths
             assertThat(resetAt).isBetween(129, 1000);
-            assertThat(state.seenPaths).containsOnly(0L);
+            assertThat(Arrays.copyOfRange(state.pathSketches, FeatureState.SEEN_PATHS, FeatureState.SEEN_PATHS + FeatureState.SEEN_PATH_WORDS))
+                    .containsOnly(0L);
             // the price of bounded memory: a path from before the reset is new again
             double newBefore = state.countNewPath;
             state.update(MeshEvents.at(T0).path("/scan/1").build(), config);
@@ -481,8 +483,8 @@ class FeatureStateTest {
             for (int i = 0; i < 5_000; i++) {
                 state.update(MeshEvents.at(T0 + i).path("/p/" + i).build(), CONFIG);
                 int population = 0;
-                for (long word : state.seenPaths) {
-                    population += Long.bitCount(word);
+                for (int w = FeatureState.SEEN_PATHS; w < FeatureState.SEEN_PATHS + FeatureState.SEEN_PATH_WORDS; w++) {
+                    population += Long.bitCount(state.pathSketches[w]);
                 }
                 assertThat(state.seenPathBits).isEqualTo(population).isLessThanOrEqualTo(256);
             }
@@ -498,8 +500,7 @@ class FeatureStateTest {
                 state.update(MeshEvents.at(T0 + i).path("/item/" + i).upstream("u" + (i % 1000)).build(), CONFIG);
             }
             assertThat(state.pathBuckets).hasSize(16);
-            assertThat(state.pathWindows).hasSize(8);
-            assertThat(state.seenPaths).hasSize(8);
+            assertThat(state.pathSketches).hasSize(16); // two 4-word path windows + 8-word Bloom filter
             assertThat(state.seenPathBits).isLessThanOrEqualTo(256);
             // 100k distinct paths in 100 s: the 256-bit sketch saturates at 256 ln 256 = 1419.6
             double[] out = snapshot(state, T0 + 99_999);

@@ -58,13 +58,12 @@ public final class PeerBaselines implements Serializable {
 
     /** The most specific peer baseline with enough samples, or {@code null} when none has. */
     public BaselineView lookup(String segment, IdentityType type) {
-        Generations forSegment = bySegment.get(segment);
-        PeerDistribution d = forSegment == null ? null : forSegment.usable(config.minPeerSamples);
-        if (d != null) {
-            return d.view(BaselineKind.SEGMENT_PEERS);
+        BaselineView segmentPeers = lookupSegment(segment);
+        if (segmentPeers != null) {
+            return segmentPeers;
         }
         Generations forType = byType.get(type);
-        d = forType == null ? null : forType.usable(config.minPeerSamples);
+        PeerDistribution d = forType == null ? null : forType.usable(config.minPeerSamples);
         return d == null ? null : d.view(BaselineKind.GLOBAL_PEERS);
     }
 

@@ -123,6 +123,11 @@ public final class SimulationConfig implements Serializable {
         return tickMillis;
     }
 
+    /** Number of ticks in the run; the last one may be partial. */
+    public long tickCount() {
+        return Math.floorDiv(durationMillis() + tickMillis() - 1, tickMillis());
+    }
+
     /**
      * Period of the daily rhythm, which starts at the baseline at the run's start and peaks a quarter
      * period later; shorten it to see the rhythm within a short run.

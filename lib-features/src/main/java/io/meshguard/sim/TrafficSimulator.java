@@ -32,7 +32,7 @@ public final class TrafficSimulator {
 
     public TrafficSimulator(SimulationConfig config) {
         this.config = config;
-        this.tickCount = Math.floorDiv(config.durationMillis() + config.tickMillis() - 1, config.tickMillis());
+        this.tickCount = config.tickCount();
         this.tickSeed = SimRandom.hash(config.seed(), TICK_DOMAIN);
         for (Scenario s : Scenario.values()) {
             if (s != Scenario.LEGIT && config.enabled(s)) {

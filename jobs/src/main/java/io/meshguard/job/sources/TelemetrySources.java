@@ -30,12 +30,11 @@ public final class TelemetrySources {
      */
     public static DataStream<RawTelemetry> simulator(
             StreamExecutionEnvironment env, SimulationConfig config, boolean paced) {
-        TrafficSimulator probe = new TrafficSimulator(config);
         RateLimiterStrategy<?> rate = paced
                 ? RateLimiterStrategy.perSecond(1000.0 / config.tickMillis())
                 : RateLimiterStrategy.noOp();
         DataGeneratorSource<String[]> source = new DataGeneratorSource<>(
-                new TickGenerator(config), probe.tickCount(), rate, BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO);
+                new TickGenerator(config), config.tickCount(), rate, BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO);
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "Traffic simulator")
                 .setParallelism(1)
                 .uid(SOURCE_UID)

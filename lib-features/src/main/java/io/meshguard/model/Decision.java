@@ -7,6 +7,14 @@ import java.util.Arrays;
  * Emitted only when an identity's action changes, never per event. A Flink POJO.
  */
 public final class Decision {
+    public static final String TRIGGER_SCORE = "score";
+    public static final String TRIGGER_PATTERN = "pattern";
+    public static final String TRIGGER_MANUAL = "manual";
+    public static final String TRIGGER_FEEDBACK = "feedback";
+    public static final String TRIGGER_ALLOWLIST = "allowlist";
+    public static final String TRIGGER_BLAST_RADIUS = "blast-radius";
+    public static final String TRIGGER_EXPIRY = "expiry";
+
     /** Event time (ms) of the request that caused the change. */
     public long timestampMillis;
 
@@ -47,6 +55,17 @@ public final class Decision {
 
     public double quarantineScore;
     public double releaseScore;
+
+    /** What caused the decision: score, pattern, manual, feedback, allowlist or blast-radius. */
+    public String trigger;
+    /** Behaviour pattern that matched (burst, spike, scan, sensitive-probe), or null. */
+    public String pattern;
+    /** The matched intervals of {@link #pattern}, human-readable; null otherwise. */
+    public String[] evidence;
+    /** Mode of the identity's segment when decided: NORMAL, ELEVATED or CLAMPED. */
+    public String segmentMode;
+    /** Decided in shadow mode: audited, never enforced. */
+    public boolean shadow;
 
     public Decision() {}
 

@@ -7,9 +7,11 @@ import io.meshguard.job.config.RunnerOptions;
 import io.meshguard.job.runner.JobProgressReporter;
 import io.meshguard.job.runner.RunSummary;
 import io.meshguard.job.sinks.JsonLinesFileSink;
+import io.meshguard.job.sources.ControlSources;
 import io.meshguard.job.sources.TelemetrySources;
 import io.meshguard.json.DeadLetterJson;
 import io.meshguard.json.DecisionJson;
+import io.meshguard.json.SegmentUpdateJson;
 import io.meshguard.model.RawTelemetry;
 import io.meshguard.sim.LabelsWriter;
 import io.meshguard.sim.SimulationConfig;
@@ -34,6 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LocalRunner {
     public static final String DECISIONS_FILE = "decisions.jsonl";
     public static final String AUDIT_FILE = "audit.jsonl";
+    public static final String SEGMENTS_FILE = "segments.jsonl";
     public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
     public static final String LABELS_FILE = "labels.jsonl";
 
@@ -116,15 +119,11 @@ public final class LocalRunner {
 
         String source = config.get(RunnerOptions.SOURCE);
         DataStream<RawTelemetry> telemetry = telemetry(env, config, source, out);
-        MeshGuardWorkflow.defineWorkflow(env, telemetry, meshguard,
-                decisions -> {
-                    JsonLinesFileSink.attach(decisions, out.resolve(DECISIONS_FILE), DecisionJson::decisionLine,
-                            "decisions-file", "Decisions file");
-                    JsonLinesFileSink.attach(decisions, out.resolve(AUDIT_FILE), DecisionJson::auditLine,
-                            "audit-file", "Audit file");
-                },
-                deadLetters -> JsonLinesFileSink.attach(deadLetters, out.resolve(DEAD_LETTER_FILE),
-                        new DeadLetterJson()::line, "dead-letter-file", "Dead-letter file"));
+        DataStream<RawTelemetry> control = meshguard.policyControlDir == null
+                ? ControlSources.none(env)
+                : ControlSources.directory(env, meshguard.policyControlDir, meshguard.policyControlPollInterval);
+        MeshGuardWorkflow.Streams streams = MeshGuardWorkflow.defineWorkflow(env, telemetry, control, meshguard);
+        attachFileSinks(streams, out);
 
         long started = System.nanoTime();
         JobClient job = env.executeAsync("meshguard (local)");
@@ -141,6 +140,17 @@ public final class LocalRunner {
             progress.stop();
         }
         return RunSummary.of(out, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** JSON-lines files: what enforcers act on, the audit trail, segment updates and dead letters. */
+    static void attachFileSinks(MeshGuardWorkflow.Streams streams, Path out) {
+        JsonLinesFileSink.attach(streams.enforcingDecisions(), out.resolve(DECISIONS_FILE), DecisionJson::decisionLine,
+                "decisions-file", "Decisions file");
+        JsonLinesFileSink.attach(streams.audit(), out.resolve(AUDIT_FILE), line -> line, "audit-file", "Audit file");
+        JsonLinesFileSink.attach(streams.segmentUpdates(), out.resolve(SEGMENTS_FILE), SegmentUpdateJson::line,
+                "segments-file", "Segments file");
+        JsonLinesFileSink.attach(streams.deadLetters(), out.resolve(DEAD_LETTER_FILE), new DeadLetterJson()::line,
+                "dead-letter-file", "Dead-letter file");
     }
 
     /** The telemetry source named by the (already validated) {@code source} option. */

@@ -3,6 +3,7 @@ package io.meshguard.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshguard.job.config.MeshGuardConfig;
+import io.meshguard.job.sources.ControlSources;
 import io.meshguard.job.sources.TelemetrySources;
 import io.meshguard.model.Action;
 import io.meshguard.model.DeadLetter;
@@ -101,11 +102,11 @@ class DetectionOnSimulatedTrafficIntegrationTest {
         Collected<Decision>[] decisions = new Collected[1];
         @SuppressWarnings("unchecked")
         Collected<DeadLetter>[] deadLetters = new Collected[1];
-        MeshGuardWorkflow.defineWorkflow(env,
-                TelemetrySources.simulator(env, simulation, false),
-                MeshGuardConfig.from(new Configuration()),
-                stream -> decisions[0] = Collected.of(stream),
-                stream -> deadLetters[0] = Collected.of(stream));
+        MeshGuardWorkflow.Streams streams = MeshGuardWorkflow.defineWorkflow(env,
+                TelemetrySources.simulator(env, simulation, false), ControlSources.none(env),
+                MeshGuardConfig.from(new Configuration()));
+        decisions[0] = Collected.of(streams.decisions());
+        deadLetters[0] = Collected.of(streams.deadLetters());
         env.executeAsync("simulated traffic");
         decisions[0].startDraining();
         deadLetters[0].startDraining();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.meshguard.job.config.CommandLine;
 import io.meshguard.job.config.MeshGuardConfig;
 import io.meshguard.job.runner.RunSummary;
+import io.meshguard.job.sources.ControlSources;
 import io.meshguard.job.sources.TelemetrySources;
 import io.meshguard.json.DeadLetterJson;
 import io.meshguard.model.DeadLetter;
@@ -104,10 +105,10 @@ class ReplayWithMalformedLinesIntegrationTest {
         List<Collected<DeadLetter>> deadLetters = new ArrayList<>();
 
         MeshGuardWorkflow.Streams streams = MeshGuardWorkflow.defineWorkflow(env,
-                TelemetrySources.file(env, telemetry.path.toString()),
-                MeshGuardConfig.from(new Configuration()),
-                stream -> decisions.add(Collected.of(stream)),
-                stream -> deadLetters.add(Collected.of(stream)));
+                TelemetrySources.file(env, telemetry.path.toString()), ControlSources.none(env),
+                MeshGuardConfig.from(new Configuration()));
+        decisions.add(Collected.of(streams.decisions()));
+        deadLetters.add(Collected.of(streams.deadLetters()));
         Collected<MeshEvent> events = Collected.of(streams.events());
         JobClient job = env.executeAsync("replay with malformed lines");
         events.startDraining();

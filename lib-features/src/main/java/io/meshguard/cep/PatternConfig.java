@@ -20,6 +20,11 @@ import java.util.Locale;
  * <ul>
  *   <li><b>burst</b>: 3 intervals over the identity's rate limit within 10 s. One over-limit second
  *       is a page load; three in ten seconds is sustained. The intervals need not be consecutive.
+ *   <li><b>burst limit floor</b>: an interval is over the limit only above 20 req/s (times the
+ *       segment's tightening factor, so 10 in a fully clamped segment), whatever the identity's
+ *       own typical rate. Ordinary browsing reaches 15-21 requests in its busiest second (a page
+ *       with its assets), and a new identity's typical rate is only a prior; below the floor, per
+ *       second rates say nothing about abuse and the score-based detector is the judge.
  *   <li><b>spike</b>: one interval at 10 × the limit or more, which no page load produces; it fires
  *       on the first such interval instead of waiting for a burst.
  *   <li><b>scan</b>: within 60 s, at least 3 intervals that reached new paths, the first of them
@@ -50,6 +55,11 @@ public final class PatternConfig implements Serializable {
 
     /** Fallback spike limit for summaries without one: this multiple of the rate limit. */
     public final double spikeFactor;
+    /**
+     * Lowest per-identity rate (requests/s) that counts as over the limit in burst and spike
+     * intervals, before the segment's tightening factor: see the class doc.
+     */
+    public final double burstMinRps;
 
     /** Window of the scan pattern. */
     public final Duration scanWithin;
@@ -69,6 +79,7 @@ public final class PatternConfig implements Serializable {
         this.burstIntervals = b.burstIntervals;
         this.burstWithin = b.burstWithin;
         this.spikeFactor = b.spikeFactor;
+        this.burstMinRps = b.burstMinRps;
         this.scanWithin = b.scanWithin;
         this.scanMinIntervals = b.scanMinIntervals;
         this.scanDistinctPaths = b.scanDistinctPaths;
@@ -95,6 +106,7 @@ public final class PatternConfig implements Serializable {
                 .burstIntervals(burstIntervals)
                 .burstWithin(burstWithin)
                 .spikeFactor(spikeFactor)
+                .burstMinRps(burstMinRps)
                 .scanWithin(scanWithin)
                 .scanMinIntervals(scanMinIntervals)
                 .scanDistinctPaths(scanDistinctPaths)
@@ -174,6 +186,9 @@ public final class PatternConfig implements Serializable {
                             + "or %s distinct intervals could never fit",
                     burstWithin.toMillis(), interval, (burstIntervals - 1) * interval, burstIntervals));
         }
+        if (!(burstMinRps > 0) || Double.isInfinite(burstMinRps)) {
+            p.add(msg("burst-min-rps (%s) must be positive and finite", burstMinRps));
+        }
         if (!(spikeFactor > 1) || Double.isInfinite(spikeFactor)) {
             p.add(msg("spike-factor (%s) must be above 1 and finite", spikeFactor));
         }
@@ -218,6 +233,7 @@ public final class PatternConfig implements Serializable {
                 && c.burstIntervals == burstIntervals
                 && c.burstWithin.equals(burstWithin)
                 && c.spikeFactor == spikeFactor
+                && c.burstMinRps == burstMinRps
                 && c.scanWithin.equals(scanWithin)
                 && c.scanMinIntervals == scanMinIntervals
                 && c.scanDistinctPaths == scanDistinctPaths
@@ -228,7 +244,7 @@ public final class PatternConfig implements Serializable {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(burstIntervals, burstWithin, spikeFactor, scanWithin, scanMinIntervals,
+        return java.util.Objects.hash(burstIntervals, burstWithin, spikeFactor, burstMinRps, scanWithin, scanMinIntervals,
                 scanDistinctPaths, scanFailureShare, sensitiveHits, sensitiveWithin);
     }
 
@@ -246,6 +262,7 @@ public final class PatternConfig implements Serializable {
         private int burstIntervals = 3;
         private Duration burstWithin = Duration.ofSeconds(10);
         private double spikeFactor = 10;
+        private double burstMinRps = 20;
         private Duration scanWithin = Duration.ofSeconds(60);
         private int scanMinIntervals = 3;
         private int scanDistinctPaths = 20;
@@ -262,6 +279,11 @@ public final class PatternConfig implements Serializable {
 
         public Builder burstWithin(Duration within) {
             this.burstWithin = within;
+            return this;
+        }
+
+        public Builder burstMinRps(double rps) {
+            this.burstMinRps = rps;
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.meshguard.model.Action;
 import io.meshguard.model.Decision;
 import io.meshguard.model.IdentityType;
 import io.meshguard.model.MeshEvent;
+import io.meshguard.segment.SegmentThresholds;
 
 /**
  * The per-identity detection step: fold a request into the identity's features, compare them with
@@ -17,6 +18,10 @@ import io.meshguard.model.MeshEvent;
  * its type, else the configured prior), and turn the score into an action with hysteresis.
  * Returns a {@link Decision} only when the action changes, or when an expired quarantine is
  * renewed because the identity is still abusive.
+ *
+ * <p>The score cut-offs and the rate-limit size come from the identity's segment ({@link
+ * SegmentThresholds}: base values, a policy override or the segment controller's tightening); the
+ * release hold, quarantine lifetime and number of reasons always come from {@link DecisionConfig}.
  *
  * <p>Not thread-safe: it reuses scratch arrays, one instance per parallel operator instance.
  */
@@ -32,13 +37,19 @@ public final class IdentityDetector {
     private final double[] effectiveScale = new double[Feature.COUNT];
     private final double[] deviations = new double[Feature.COUNT];
 
+    private final SegmentThresholds configured;
+
     private long policyVersion;
+    /** Facts about the latest request, for the interval tracker (scratch, like the arrays). */
+    private boolean lastPathWasNew;
+    private double lastTypicalRps = Double.NaN;
 
     public IdentityDetector(DetectionConfig config, PeerBaselines peers) {
         this.config = config;
         this.peers = peers;
         this.scorer = new AnomalyScorer(config.scoring);
         this.prior = config.scoring.prior();
+        this.configured = SegmentThresholds.of(config.decisions);
     }
 
     public PeerBaselines peers() {
@@ -51,29 +62,63 @@ public final class IdentityDetector {
     }
 
     /**
-     * Processes one request of the identity {@code identity}.
+     * Whether the path of the latest request given to {@link #onEvent} was new to its identity (past
+     * the new-path grace), as the {@link Feature#NEW_PATH_RATIO} feature counts it.
+     */
+    public boolean lastPathWasNew() {
+        return lastPathWasNew;
+    }
+
+    /**
+     * Typical request rate (req/s) of the baseline the latest request was judged against, the rate a
+     * rate limit is a multiple of; {@code NaN} when the identity is not judged yet (a workload without
+     * history or peers).
+     */
+    public double lastTypicalRps() {
+        return lastTypicalRps;
+    }
+
+    /**
+     * Processes one request of the identity {@code identity} with the configured cut-offs ({@link
+     * DetectionConfig#decisions}).
      *
      * @return the decision if the identity's action changed, else {@code null}
      */
     public Decision onEvent(String identity, IdentityState state, MeshEvent event) {
-        state.features.update(event, config.features);
+        return onEvent(identity, state, event, configured);
+    }
+
+    /**
+     * Processes one request of the identity {@code identity}, deciding with its segment's
+     * thresholds in force.
+     *
+     * @return the decision if the identity's action changed, else {@code null}
+     */
+    public Decision onEvent(String identity, IdentityState state, MeshEvent event, SegmentThresholds thresholds) {
+        lastPathWasNew = state.features.update(event, config.features);
         long now = state.features.lastUpdateMillis;
         state.features.snapshot(now, config.features, features);
 
         BaselineView baseline = baselineFor(state, event);
         if (baseline == null) {
-            learn(state, event, 0, now);
+            lastTypicalRps = Double.NaN;
+            learn(state, event, 0, now, thresholds);
             return null;
         }
+        lastTypicalRps = typicalRate(baseline);
         double evidence = state.features.recentRequests(now, config.features);
         double score = scorer.score(features, baseline, evidence, effectiveScale, deviations);
 
-        learn(state, event, score, now);
-        Action next = nextAction(state, score, now);
+        learn(state, event, score, now, thresholds);
+        Action next = nextAction(state, score, now, thresholds);
         if (next == null) {
             return null;
         }
-        return transition(identity, state, event, next, score, baseline, now);
+        return transition(identity, state, event, next, score, baseline, now, thresholds);
+    }
+
+    private static double typicalRate(BaselineView baseline) {
+        return Math.max(0, baseline.center[Feature.RATE_SHORT.ordinal()]);
     }
 
     /**
@@ -96,9 +141,10 @@ public final class IdentityDetector {
 
     /**
      * Samples the identity's features into its own history and, once established, into its peers'
-     * distribution. Anomalous moments are never learned, so an attack cannot become normal.
+     * distribution. Anomalous moments are never learned, so an attack cannot become normal; what is
+     * anomalous is judged by the segment's release score, so a tightened segment also learns less.
      */
-    private void learn(IdentityState state, MeshEvent event, double score, long now) {
+    private void learn(IdentityState state, MeshEvent event, double score, long now, SegmentThresholds t) {
         if (state.baseline.lastSampleMillis == OwnBaseline.NEVER) {
             state.baseline.lastSampleMillis = now;
             return;
@@ -107,7 +153,7 @@ public final class IdentityDetector {
             return;
         }
         state.baseline.lastSampleMillis = now;
-        if (state.action != Action.ALLOW || score >= config.decisions.releaseScore) {
+        if (state.action != Action.ALLOW || score >= t.releaseScore) {
             return;
         }
         state.baseline.learn(features, config.baseline.ewmaAlpha);
@@ -117,15 +163,14 @@ public final class IdentityDetector {
     }
 
     /** The action to switch to, or {@code null} to stay. Escalation is immediate; release is not. */
-    private Action nextAction(IdentityState state, double score, long now) {
-        DecisionConfig d = config.decisions;
-        Action target = score >= d.quarantineScore
+    private Action nextAction(IdentityState state, double score, long now, SegmentThresholds t) {
+        Action target = score >= t.quarantineScore
                 ? Action.QUARANTINE
-                : score >= d.rateLimitScore ? Action.RATE_LIMIT : Action.ALLOW;
-        if (score >= d.releaseScore) {
+                : score >= t.rateLimitScore ? Action.RATE_LIMIT : Action.ALLOW;
+        if (score >= t.releaseScore) {
             state.lastUncalmMillis = now;
         }
-        boolean calm = score < d.releaseScore && now - state.lastUncalmMillis >= d.releaseHoldMillis;
+        boolean calm = score < t.releaseScore && now - state.lastUncalmMillis >= config.decisions.releaseHoldMillis;
         switch (state.action) {
             case ALLOW:
                 return target == Action.ALLOW ? null : target;
@@ -149,7 +194,7 @@ public final class IdentityDetector {
 
     private Decision transition(
             String identity, IdentityState state, MeshEvent event, Action next, double score,
-            BaselineView baseline, long now) {
+            BaselineView baseline, long now, SegmentThresholds t) {
         DecisionConfig d = config.decisions;
         Decision decision = new Decision();
         decision.timestampMillis = now;
@@ -160,9 +205,9 @@ public final class IdentityDetector {
         decision.action = next;
         decision.score = score;
         decision.policyVersion = policyVersion;
+        decision.trigger = Decision.TRIGGER_SCORE;
         if (next == Action.RATE_LIMIT) {
-            double typicalRate = Math.max(0, baseline.center[Feature.RATE_SHORT.ordinal()]);
-            decision.limitRps = Math.max(d.minLimitRps, d.limitMultiplier * typicalRate);
+            decision.limitRps = t.limitRps(typicalRate(baseline));
         }
         if (next == Action.QUARANTINE) {
             decision.ttlSeconds = d.quarantineTtlSeconds;
@@ -171,20 +216,38 @@ public final class IdentityDetector {
         // Monotonic per identity even after idle state was evicted: never below event time.
         decision.version = Math.max(state.version + 1, now);
         decision.reasons = Explanations.reasons(
-                scorer, features, baseline, effectiveScale, deviations, score, next, d);
+                scorer, features, baseline, effectiveScale, deviations, score, next, explained(d, t));
         decision.baselineKind = baseline.kind.wireName();
         decision.featureValues = features.clone();
         decision.baselineCenter = baseline.center.clone();
         decision.baselineScale = effectiveScale.clone();
         decision.deviations = deviations.clone();
-        decision.rateLimitScore = d.rateLimitScore;
-        decision.quarantineScore = d.quarantineScore;
-        decision.releaseScore = d.releaseScore;
+        decision.rateLimitScore = t.rateLimitScore;
+        decision.quarantineScore = t.quarantineScore;
+        decision.releaseScore = t.releaseScore;
 
         state.action = next;
         state.limitRps = decision.limitRps;
         state.actionSinceMillis = now;
         state.version = decision.version;
         return decision;
+    }
+
+    /** The configuration the explanation quotes: the cut-offs in force, the rest as configured. */
+    private DecisionConfig explained(DecisionConfig d, SegmentThresholds t) {
+        if (t == configured || t.equals(configured)) {
+            return d;
+        }
+        // Only on a transition, so building a config here costs nothing per request.
+        return DecisionConfig.builder()
+                .rateLimitScore(t.rateLimitScore)
+                .quarantineScore(t.quarantineScore)
+                .releaseScore(t.releaseScore)
+                .limitMultiplier(t.limitMultiplier)
+                .minLimitRps(t.minLimitRps)
+                .releaseHoldMillis(d.releaseHoldMillis)
+                .quarantineTtlSeconds(d.quarantineTtlSeconds)
+                .maxReasons(d.maxReasons)
+                .build();
     }
 }

@@ -61,8 +61,13 @@ public final class FeatureState {
 
     public FeatureState() {}
 
-    /** Folds one request into the state. */
-    public void update(MeshEvent e, FeatureConfig config) {
+    /**
+     * Folds one request into the state.
+     *
+     * @return whether the request's path was new to this identity past the new-path grace, i.e.
+     *     counted in {@link Feature#NEW_PATH_RATIO}
+     */
+    public boolean update(MeshEvent e, FeatureConfig config) {
         long t = e.timestampMillis;
         if (firstSeenMillis == NEVER) {
             firstSeenMillis = t;
@@ -108,19 +113,20 @@ public final class FeatureState {
         if (e.upstreamHash != 0) {
             upstreamCurrent |= 1L << (Hashing.mix64(e.upstreamHash) & 63);
         }
-        trackNewPath(e.pathHash, config);
+        return trackNewPath(e.pathHash, config);
     }
 
-    private void trackNewPath(long pathHash, FeatureConfig config) {
+    private boolean trackNewPath(long pathHash, FeatureConfig config) {
         int newBits = BitSketches.bloomAdd(pathSketches, SEEN_PATHS, SEEN_PATH_WORDS, pathHash);
         if (newBits == 0) {
-            return;
+            return false;
         }
         seenPathBits += newBits;
         if (distinctPathsSeen < Integer.MAX_VALUE) {
             distinctPathsSeen++;
         }
-        if (distinctPathsSeen > config.newPathGrace) {
+        boolean counted = distinctPathsSeen > config.newPathGrace;
+        if (counted) {
             countNewPath += 1;
         }
         // A half-full filter answers "seen" too often; start over (only scanners get here).
@@ -128,6 +134,7 @@ public final class FeatureState {
             java.util.Arrays.fill(pathSketches, SEEN_PATHS, SEEN_PATHS + SEEN_PATH_WORDS, 0L);
             seenPathBits = 0;
         }
+        return counted;
     }
 
     private void decay(long elapsedMillis, FeatureConfig config) {

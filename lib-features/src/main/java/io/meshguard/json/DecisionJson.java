@@ -36,7 +36,12 @@ public final class DecisionJson {
     public static String auditLine(Decision d) {
         JsonLineWriter w = new JsonLineWriter(2048);
         w.beginObject();
+        // The audit stream also carries policy verdicts; the type tells them apart.
+        w.field("type", "decision");
         writeDecisionFields(w, d);
+        w.field("shadow", d.shadow);
+        w.field("segment_mode", d.segmentMode);
+        w.field("evidence", d.evidence);
         w.field("baseline_kind", d.baselineKind);
         writeFeatureObject(w.name("features"), d.featureValues);
         writeBaseline(w.name("baseline"), d.baselineCenter, d.baselineScale);
@@ -67,6 +72,8 @@ public final class DecisionJson {
         } else {
             w.nullField("ttl_s");
         }
+        w.field("trigger", d.trigger);
+        w.field("pattern", d.pattern);
         w.field("score", d.score, SCORE_DECIMALS);
         w.field("reasons", d.reasons);
         w.field("version", d.version);

@@ -24,9 +24,9 @@ public final class SegmentUpdateJson {
 
     private SegmentUpdateJson() {}
 
-    /** The line with {@code policy_version} null: for updates whose policy the caller does not track. */
+    /** The line with the update's own {@link SegmentUpdate#policyVersion}. */
     public static String line(SegmentUpdate u) {
-        return write(u, false, 0);
+        return write(u, true, u.policyVersion);
     }
 
     /** The line with the version of the policy the update was made under (0: built-in defaults). */

@@ -123,19 +123,31 @@ public final class SegmentIntervalAggregator {
      *     {@link SegmentAggregationState#lateEvents})
      */
     public boolean add(SegmentAggregationState s, MeshEvent e, Consumer<? super SegmentInterval> closed) {
+        boolean hasIdentity = e.identity != null;
+        return add(s, e.timestampMillis, hasIdentity, hasIdentity ? Hashing.hash64(e.identity) : 0,
+                PathClass.has(e.pathFlags, PathClass.AUTH), isCountedError(e.responseCode), closed);
+    }
+
+    /**
+     * As {@link #add(SegmentAggregationState, MeshEvent, Consumer)} for a request already projected
+     * to what the aggregator needs ({@link SegmentSample#of}); the same request counts the same
+     * either way.
+     */
+    public boolean add(SegmentAggregationState s, SegmentSample sample, Consumer<? super SegmentInterval> closed) {
+        return add(s, sample.timestampMillis, sample.hasIdentity, sample.identityHash, sample.authRequest,
+                sample.countedError, closed);
+    }
+
+    private boolean add(
+            SegmentAggregationState s, long t, boolean hasIdentity, long hash, boolean auth, boolean error,
+            Consumer<? super SegmentInterval> closed) {
         ensureLayout(s);
-        long t = e.timestampMillis;
         advanceClock(s, t, closed);
         if (s.nextStartMillis == SegmentAggregationState.NEVER) {
             s.nextStartMillis = alignDown(minus(s.clockMillis, lateness));
         }
         s.lastSeenMillis = s.clockMillis;
-        boolean known = true;
-        long hash = 0;
-        if (e.identity != null) {
-            hash = Hashing.hash64(e.identity);
-            known = remember(s, hash);
-        }
+        boolean known = !hasIdentity || remember(s, hash);
         long start = alignDown(t);
         if (start < s.nextStartMillis) {
             s.lateEvents++;
@@ -150,13 +162,13 @@ public final class SegmentIntervalAggregator {
             s.slotStartMillis[slot] = start;
         }
         s.slotRequests[slot]++;
-        if (PathClass.has(e.pathFlags, PathClass.AUTH)) {
+        if (auth) {
             s.slotAuthRequests[slot]++;
         }
-        if (isCountedError(e.responseCode)) {
+        if (error) {
             s.slotErrorResponses[slot]++;
         }
-        if (e.identity != null) {
+        if (hasIdentity) {
             BitSketches.set(s.slotIdentityBits, slot * identityWords, identityWords, hash);
             if (!known) {
                 s.slotNewIdentities[slot]++;

@@ -17,6 +17,8 @@ public final class SegmentUpdate {
      * idle state was dropped); enforcement stores keep the highest version.
      */
     public long version;
+    /** Version of the policy the update was made under (0: built-in defaults). */
+    public long policyVersion;
 
     public UpdateTrigger trigger;
     public SegmentMode mode;

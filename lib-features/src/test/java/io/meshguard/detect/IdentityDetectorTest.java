@@ -16,6 +16,7 @@ import io.meshguard.model.Action;
 import io.meshguard.model.Decision;
 import io.meshguard.model.IdentityType;
 import io.meshguard.model.MeshEvent;
+import io.meshguard.segment.SegmentThresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -93,6 +94,8 @@ class IdentityDetectorTest {
         final List<Decision> decisions = new ArrayList<>();
         /** 1-based index of the event behind each decision. */
         final List<Integer> causes = new ArrayList<>();
+        /** Thresholds in force; null sends through the overload with the configured cut-offs. */
+        SegmentThresholds thresholds;
         int events;
 
         Script(IdentityDetector detector, String identity, IdentityType type, String segment) {
@@ -110,7 +113,9 @@ class IdentityDetectorTest {
         Decision send(MeshEvents event) {
             MeshEvent e = event.identity(identity, type).segment(segment).build();
             events++;
-            Decision d = detector.onEvent(identity, state, e);
+            Decision d = thresholds == null
+                    ? detector.onEvent(identity, state, e)
+                    : detector.onEvent(identity, state, e, thresholds);
             if (d != null) {
                 decisions.add(d);
                 causes.add(events);
@@ -351,6 +356,68 @@ class IdentityDetectorTest {
             Decision release = script.send(T0 + 90_000);
             assertThat(release).isNotNull();
             assertThat(release.action).isEqualTo(Action.ALLOW);
+        }
+    }
+
+    @Nested
+    class SegmentThresholdsInForce {
+        private final Script script = new Script(config(neverWarm(), rateOnly(), decisions()));
+
+        @Test
+        void tightenedThresholdsEscalateSoonerAndAreRecordedOnTheDecision() {
+            // rate-limit at score 2 (rate 4.5): k >= 4.5 × 3.93469 = 17.7; quarantine at 6 (rate 8.5): k >= 33.4
+            script.thresholds = new SegmentThresholds(2, 6, 1, 1.5, 0.5);
+            script.burst(T0, 40);
+
+            assertThat(script.causes).containsExactly(18, 34);
+            Decision limit = script.decisions.get(0);
+            assertThat(limit.action).isEqualTo(Action.RATE_LIMIT);
+            assertThat(limit.trigger).isEqualTo(Decision.TRIGGER_SCORE);
+            assertThat(limit.rateLimitScore).isEqualTo(2);
+            assertThat(limit.quarantineScore).isEqualTo(6);
+            assertThat(limit.releaseScore).isEqualTo(1);
+            // max(0.5, 1.5 × prior centre 0.5)
+            assertThat(limit.limitRps).isEqualTo(0.75);
+            // the quarantine lifetime stays the configured one
+            assertThat(script.decisions.get(1).ttlSeconds).isEqualTo(60);
+        }
+
+        @Test
+        void configuredCutOffsAreTheDefaultThresholds() {
+            script.thresholds = SegmentThresholds.of(decisions().build());
+            script.burst(T0, 100);
+            assertThat(script.causes).containsExactly(26, 50);
+            assertThat(script.decisions).allSatisfy(d -> assertThat(d.trigger).isEqualTo(Decision.TRIGGER_SCORE));
+        }
+
+        @Test
+        void releaseIsJudgedAndExplainedWithTheSegmentsReleaseScoreButTheConfiguredHold() {
+            // release 0.5 instead of 2: the identity must calm down further
+            script.thresholds = new SegmentThresholds(4, 10, 0.5, 3, 1);
+            script.burst(T0, 30);
+            assertThat(script.actions()).containsExactly(Action.RATE_LIMIT);
+
+            // 30 s: (30 e^-3 + 1) / (10 (1 - e^-3)) = 0.26 req/s, score 0 < 0.5, 30 s since the last score >= 0.5
+            Decision release = script.send(T0 + 30_000);
+            assertThat(release.action).isEqualTo(Action.ALLOW);
+            assertThat(release.releaseScore).isEqualTo(0.5);
+            assertThat(release.reasons).containsExactly("score 0.00 stayed below release 0.50 for 30.0 s");
+        }
+
+        @Test
+        void detectorReportsNewPathsPastTheGraceAndTheTypicalRate() {
+            IdentityState state = new IdentityState();
+            List<Boolean> newPath = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                script.detector.onEvent("ip:203.0.113.7", state, MeshEvents.at(T0 + i).path("/p/" + i).build());
+                newPath.add(script.detector.lastPathWasNew());
+            }
+            // the first 8 distinct paths are the grace; a repeated path is never new
+            assertThat(newPath).containsExactly(false, false, false, false, false, false, false, false, true, true);
+            script.detector.onEvent("ip:203.0.113.7", state, MeshEvents.at(T0 + 20).path("/p/9").build());
+            assertThat(script.detector.lastPathWasNew()).isFalse();
+            // judged against the prior: its rate_short centre
+            assertThat(script.detector.lastTypicalRps()).isEqualTo(0.5);
         }
     }
 

@@ -17,11 +17,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DecisionJsonTest {
 
     private static final List<String> DECISION_KEYS = List.of(
-            "ts", "identity", "identity_type", "segment", "action", "limit_rps", "ttl_s", "score",
-            "reasons", "version", "policy_version", "previous_action");
+            "ts", "identity", "identity_type", "segment", "action", "limit_rps", "ttl_s", "trigger", "pattern",
+            "score", "reasons", "version", "policy_version", "previous_action");
 
-    private static final List<String> AUDIT_KEYS = concat(
-            DECISION_KEYS, List.of("baseline_kind", "features", "baseline", "deviations", "thresholds"));
+    private static final List<String> AUDIT_KEYS = concat(concat(List.of("type"), DECISION_KEYS), List.of(
+            "shadow", "segment_mode", "evidence", "baseline_kind", "features", "baseline", "deviations", "thresholds"));
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);

@@ -143,9 +143,11 @@ class SegmentUpdateJsonTest {
     }
 
     @Test
-    void policyVersionIsNullWhenNotGiven() {
-        assertThat(ParsedJson.object(SegmentUpdateJson.line(clamped()))).containsEntry("policy_version", null);
-        assertThat(ParsedJson.object(SegmentUpdateJson.line(clamped(), 0))).containsEntry("policy_version", 0L);
+    void policyVersionComesFromTheUpdateUnlessGiven() {
+        SegmentUpdate u = clamped();
+        u.policyVersion = 5;
+        assertThat(ParsedJson.object(SegmentUpdateJson.line(u))).containsEntry("policy_version", 5L);
+        assertThat(ParsedJson.object(SegmentUpdateJson.line(u, 0))).containsEntry("policy_version", 0L);
     }
 
     @Test

@@ -156,6 +156,74 @@ class SegmentIntervalAggregatorTest {
     }
 
     @Nested
+    class Samples {
+        @Test
+        void sampleAndEventOverloadsCloseIdenticalIntervals() {
+            SegmentIntervalAggregator aggregator = new SegmentIntervalAggregator(small().build());
+            SegmentAggregationState fromEvents = aggregator.newState();
+            SegmentAggregationState fromSamples = aggregator.newState();
+            List<SegmentInterval> eventIntervals = new ArrayList<>();
+            List<SegmentInterval> sampleIntervals = new ArrayList<>();
+            String[] identities = {"user:alice", "ip:198.18.0.7", null, "user:bob", "peer:spiffe://mesh/ns/a/sa/b"};
+            int[] flags = {0, LOGIN, SIGNUP, PathClass.SENSITIVE, 0};
+            int[] codes = {200, 401, 429, 404, 503, 201, 403};
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 0; i < 2_000; i++) {
+                MeshEvent e = new MeshEvent();
+                e.identity = identities[random.nextInt(identities.length)];
+                if (e.identity != null && random.nextInt(3) == 0) {
+                    e.identity = e.identity + "-" + random.nextInt(200);
+                }
+                e.segment = "asn:64500";
+                // Mostly forward, sometimes late (within and beyond the lateness), with idle gaps.
+                e.timestampMillis = T0 + i * 37L - random.nextInt(4_000) + (i > 1_000 ? 600_000 : 0);
+                e.pathFlags = flags[random.nextInt(flags.length)];
+                e.responseCode = codes[random.nextInt(codes.length)];
+                boolean countedFromEvent = aggregator.add(fromEvents, e, eventIntervals::add);
+                boolean countedFromSample = aggregator.add(fromSamples, SegmentSample.of(e), sampleIntervals::add);
+                assertThat(countedFromSample).isEqualTo(countedFromEvent);
+                if (i % 100 == 99) {
+                    aggregator.advanceTo(fromEvents, e.timestampMillis + 5_000, eventIntervals::add);
+                    aggregator.advanceTo(fromSamples, e.timestampMillis + 5_000, sampleIntervals::add);
+                }
+            }
+            aggregator.advanceTo(fromEvents, Long.MAX_VALUE, eventIntervals::add);
+            aggregator.advanceTo(fromSamples, Long.MAX_VALUE, sampleIntervals::add);
+
+            assertThat(eventIntervals).hasSizeGreaterThan(50);
+            assertThat(sampleIntervals).usingRecursiveFieldByFieldElementComparator()
+                    .containsExactlyElementsOf(eventIntervals);
+            assertThat(fromSamples).usingRecursiveComparison().isEqualTo(fromEvents);
+        }
+
+        @Test
+        void sampleCarriesOnlyWhatTheAggregatorNeeds() {
+            MeshEvent e = new MeshEvent();
+            e.identity = "user:alice";
+            e.segment = "asn:64500";
+            e.timestampMillis = T0 + 5;
+            e.pathFlags = SIGNUP;
+            e.responseCode = 409;
+            SegmentSample s = SegmentSample.of(e);
+            assertThat(s.segment).isEqualTo("asn:64500");
+            assertThat(s.timestampMillis).isEqualTo(T0 + 5);
+            assertThat(s.hasIdentity).isTrue();
+            assertThat(s.identityHash).isEqualTo(io.meshguard.features.Hashing.hash64("user:alice"));
+            assertThat(s.authRequest).isTrue();
+            assertThat(s.countedError).isTrue();
+
+            e.identity = null;
+            e.pathFlags = PathClass.STATIC;
+            e.responseCode = 429;
+            SegmentSample anonymous = SegmentSample.of(e);
+            assertThat(anonymous.hasIdentity).isFalse();
+            assertThat(anonymous.identityHash).isZero();
+            assertThat(anonymous.authRequest).isFalse();
+            assertThat(anonymous.countedError).isFalse();
+        }
+    }
+
+    @Nested
     class NewIdentities {
         @Test
         void callerReturningInALaterIntervalIsNotNew() {

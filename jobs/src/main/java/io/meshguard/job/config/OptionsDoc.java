@@ -13,8 +13,10 @@ public final class OptionsDoc {
     }
 
     public static String markdown() {
-        return "Local runner:\n\n" + table(RunnerOptions.all()) + "\nDetection (local runner and cluster job):\n\n"
-                + table(MeshGuardOptions.all());
+        StringBuilder sb = new StringBuilder("Local runner:\n\n").append(table(RunnerOptions.all()));
+        MeshGuardOptions.sections().forEach((heading, options) ->
+                sb.append('\n').append(heading).append(":\n\n").append(table(options)));
+        return sb.toString();
     }
 
     static String table(List<ConfigOption<?>> options) {
@@ -29,6 +31,9 @@ public final class OptionsDoc {
 
     static String defaultText(ConfigOption<?> o) {
         Object v = o.defaultValue();
+        if (v == null) {
+            return "(none)";
+        }
         if (v instanceof java.time.Duration) {
             return org.apache.flink.util.TimeUtils.formatWithHighestUnit((java.time.Duration) v);
         }

@@ -1,64 +1,158 @@
 package io.meshguard.job.operators;
 
 import io.meshguard.baseline.PeerBaselines;
+import io.meshguard.cep.IntervalSummary;
+import io.meshguard.control.Control;
 import io.meshguard.detect.DetectionConfig;
 import io.meshguard.detect.IdentityDetector;
 import io.meshguard.detect.IdentityState;
+import io.meshguard.detect.IntervalTracker;
 import io.meshguard.model.Action;
 import io.meshguard.model.Decision;
 import io.meshguard.model.MeshEvent;
+import io.meshguard.policy.Policy;
+import io.meshguard.policy.PolicyHistory;
+import io.meshguard.segment.SegmentLimits;
+import io.meshguard.segment.SegmentMode;
+import io.meshguard.segment.SegmentThresholds;
+import io.meshguard.segment.SegmentUpdate;
+import io.meshguard.segment.ThresholdBounds;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by identity: holds each identity's {@link IdentityState} and runs the plain-Java {@link
- * IdentityDetector} on every request. Idle identities are evicted by an event-time timer (one
- * pending timer per identity), with a processing-time state TTL as a safety net for when event
- * time stalls. Peer baselines live in operator state: each parallel instance sees a
- * hash-partitioned sample of every segment.
+ * Keyed by identity: holds each identity's {@link IdentityState}, runs the plain-Java {@link
+ * IdentityDetector} on every request with its segment's thresholds in force, and emits the
+ * identity's interesting 1-s intervals ({@link IntervalTracker}) to the {@link #SUMMARIES} side
+ * output for the behaviour patterns.
+ *
+ * <p>The control channel arrives as broadcast input: a POLICY sets the base thresholds (and their
+ * per-segment overrides) of every segment; a SEGMENT_UPDATE from the segment controller sets the
+ * thresholds in force in its segment, which then win over the policy's base until the next update.
+ * Both live in broadcast state ({@link #BROADCAST_DESCRIPTORS}: wire the control stream with
+ * exactly these), so every parallel instance decides with the same numbers and they survive a
+ * restore. FEEDBACK is the segment controller's business and ignored here. The operator's event
+ * time is the minimum of both inputs' watermarks, so the control stream must carry watermarks or go
+ * idle ({@code withIdleness}); otherwise no timer fires and neither summaries nor evictions happen.
+ *
+ * <p>Idle identities are evicted by an event-time timer (one pending cleanup timer per identity),
+ * with a processing-time state TTL as a safety net for when event time stalls. A summary is emitted
+ * on the request that closes its interval (stamped with that request's time, at or after the
+ * interval's end) or else from an event-time timer at the interval's end, registered once when the
+ * interval first becomes interesting (stamped with the timer's time; see {@link
+ * io.meshguard.job.cep.PatternDetection} for why that is never late downstream). Peer baselines
+ * live in operator state: each parallel instance sees a hash-partitioned sample of every segment.
  */
-public class IdentityDetectorFunction extends KeyedProcessFunction<String, MeshEvent, Decision>
+public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<String, MeshEvent, Control, Decision>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     static final String STATE_NAME = "identity-state";
     static final String PEER_STATE_NAME = "peer-baselines";
     static final String TRACKED_STATE_NAME = "tracked-identities";
+    static final String SEGMENT_STATE_NAME = "segment-thresholds";
+
+    /** Interesting intervals of each identity, enriched with the thresholds in force. */
+    public static final OutputTag<IntervalSummary> SUMMARIES =
+            new OutputTag<>("interval-summaries", TypeInformation.of(IntervalSummary.class));
+
+    /** Per segment: the thresholds in force from its latest SEGMENT_UPDATE. */
+    public static final MapStateDescriptor<String, SegmentInForce> SEGMENT_THRESHOLDS = new MapStateDescriptor<>(
+            SEGMENT_STATE_NAME, BasicTypeInfo.STRING_TYPE_INFO, TypeInformation.of(SegmentInForce.class));
+
+    /** The broadcast state this function uses; the control stream must be broadcast with these. */
+    public static final List<MapStateDescriptor<?, ?>> BROADCAST_DESCRIPTORS =
+            List.of(PolicyBroadcast.DESCRIPTOR, SEGMENT_THRESHOLDS);
+
+    /** Segments whose limits are cached per instance before the cache starts over. */
+    private static final int MAX_CACHED_SEGMENTS = 65_536;
 
     private final DetectionConfig config;
     private final long idleTimeoutMillis;
     private final Duration stateTtl;
+    private final SegmentLimits limits;
+    private final PolicyBroadcast policies;
 
     private transient ValueState<IdentityState> identityState;
     private transient ListState<byte[]> peerState;
     private transient ListState<Long> trackedState;
+    private double burstMinRps = IntervalTracker.DEFAULT_BURST_MIN_RPS;
+
     private transient PeerBaselines peers;
     private transient IdentityDetector detector;
+    private transient IntervalTracker tracker;
     private transient long trackedIdentities;
+    /** What is in force per segment, derived from broadcast state; dropped whenever that changes. */
+    private transient Map<String, IntervalTracker.Limits> limitsBySegment;
+    private transient Policy cachedPolicy;
+    private transient boolean policyResolved;
     private transient Map<Action, Counter> decisionCounters;
+    private transient Counter intervalSummaries;
+    private transient Counter controlRejected;
 
     /**
+     * With the configured cut-offs as every segment's base (within the default bounds) and no
+     * policy until the control channel brings one.
+     *
      * @param idleTimeoutMillis event time without requests after which an identity is forgotten
      * @param stateTtl processing-time TTL of identity state, a backstop longer than the idle timeout
      */
     public IdentityDetectorFunction(DetectionConfig config, long idleTimeoutMillis, Duration stateTtl) {
+        this(config, idleTimeoutMillis, stateTtl,
+                new SegmentLimits(SegmentThresholds.of(config.decisions), ThresholdBounds.defaults()), null);
+    }
+
+    /**
+     * @param idleTimeoutMillis event time without requests after which an identity is forgotten (at
+     *     least one interval)
+     * @param stateTtl processing-time TTL of identity state, a backstop longer than the idle timeout
+     * @param limits the configured base thresholds and bounds: in force where no policy is, and what
+     *     policies are validated against
+     * @param initialPolicyJson policy in force until the control channel brings a newer one, already
+     *     validated by the caller; null for none
+     */
+    public IdentityDetectorFunction(
+            DetectionConfig config, long idleTimeoutMillis, Duration stateTtl, SegmentLimits limits,
+            String initialPolicyJson) {
+        if (idleTimeoutMillis < IntervalSummary.DEFAULT_INTERVAL_MILLIS) {
+            throw new IllegalArgumentException(
+                    "identity idle timeout must be at least one interval, got " + idleTimeoutMillis + " ms");
+        }
         this.config = config;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.stateTtl = stateTtl;
+        this.limits = limits;
+        this.policies = new PolicyBroadcast(limits, initialPolicyJson);
+    }
+
+    /** Sets {@code cep.burst-min-rps}, the floor of the rate limit interval summaries are judged against. */
+    public IdentityDetectorFunction withBurstMinRps(double rps) {
+        if (!(rps > 0)) {
+            throw new IllegalArgumentException("burst floor must be positive, got " + rps);
+        }
+        this.burstMinRps = rps;
+        return this;
     }
 
     @Override
@@ -81,8 +175,8 @@ public class IdentityDetectorFunction extends KeyedProcessFunction<String, MeshE
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        peerState.update(java.util.List.of(peers.toBytes()));
-        trackedState.update(java.util.List.of(trackedIdentities));
+        peerState.update(List.of(peers.toBytes()));
+        trackedState.update(List.of(trackedIdentities));
     }
 
     @Override
@@ -104,6 +198,10 @@ public class IdentityDetectorFunction extends KeyedProcessFunction<String, MeshE
         }
         identityState = getRuntimeContext().getState(descriptor);
         detector = new IdentityDetector(config, peers);
+        tracker = new IntervalTracker(IntervalSummary.DEFAULT_INTERVAL_MILLIS, burstMinRps);
+        limitsBySegment = new HashMap<>();
+        cachedPolicy = null;
+        policyResolved = false;
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("meshguard");
         metrics.gauge("trackedIdentities", () -> trackedIdentities);
@@ -112,33 +210,106 @@ public class IdentityDetectorFunction extends KeyedProcessFunction<String, MeshE
         decisionCounters.put(Action.ALLOW, metrics.counter("decisionsAllow"));
         decisionCounters.put(Action.RATE_LIMIT, metrics.counter("decisionsRateLimit"));
         decisionCounters.put(Action.QUARANTINE, metrics.counter("decisionsQuarantine"));
+        intervalSummaries = metrics.counter("intervalSummaries");
+        controlRejected = metrics.counter("controlRejected");
     }
 
     @Override
-    public void processElement(MeshEvent event, Context ctx, Collector<Decision> out) throws Exception {
+    public void processElement(MeshEvent event, ReadOnlyContext ctx, Collector<Decision> out) throws Exception {
         IdentityState state = identityState.value();
         if (state == null) {
             state = new IdentityState();
             trackedIdentities++;
         }
-        Decision decision = detector.onEvent(ctx.getCurrentKey(), state, event);
+        String identity = ctx.getCurrentKey();
+        IntervalTracker.Limits inForce = limitsFor(event.segment, ctx);
+        Decision decision = detector.onEvent(identity, state, event, inForce.thresholds);
+        IntervalSummary closed = tracker.onEvent(
+                identity, state, event, detector.lastPathWasNew(), detector.lastTypicalRps(), inForce);
+        if (tracker.openBecameInteresting()) {
+            ctx.timerService().registerEventTimeTimer(tracker.openEndMillis(state));
+        }
         if (state.cleanupTimerMillis == 0) {
-            state.cleanupTimerMillis = state.lastSeenMillis() + idleTimeoutMillis;
+            state.cleanupTimerMillis = cleanupTime(state);
             ctx.timerService().registerEventTimeTimer(state.cleanupTimerMillis);
         }
         identityState.update(state);
+        if (closed != null) {
+            intervalSummaries.inc();
+            ctx.output(SUMMARIES, closed);
+        }
         if (decision != null) {
+            decision.segmentMode = inForce.mode.name();
             decisionCounters.get(decision.action).inc();
             out.collect(decision);
         }
     }
 
     @Override
+    public void processBroadcastElement(Control control, Context ctx, Collector<Decision> out) throws Exception {
+        if (control == null || control.kind == null) {
+            return;
+        }
+        switch (control.kind) {
+            case POLICY:
+                PolicyHistory.Verdict verdict =
+                        policies.offer(ctx.getBroadcastState(PolicyBroadcast.DESCRIPTOR), control.policyJson);
+                if (verdict.accepted) {
+                    limitsBySegment.clear();
+                    policyResolved = false;
+                } else {
+                    controlRejected.inc();
+                }
+                break;
+            case SEGMENT_UPDATE:
+                if (!acceptSegmentUpdate(control.segmentUpdate, ctx.getBroadcastState(SEGMENT_THRESHOLDS))) {
+                    controlRejected.inc();
+                }
+                break;
+            default:
+                // FEEDBACK moves segment thresholds through the controller, never here.
+                break;
+        }
+    }
+
+    /** Keeps the update if it is valid and newer than the segment's current one. */
+    private boolean acceptSegmentUpdate(SegmentUpdate update, BroadcastState<String, SegmentInForce> state)
+            throws Exception {
+        if (update == null || update.segment == null) {
+            return false;
+        }
+        SegmentInForce current = state.get(update.segment);
+        if (current != null && current.version >= update.version) {
+            return false; // a replay or reordering never rolls a segment back
+        }
+        SegmentInForce next = SegmentInForce.of(update);
+        try {
+            next.thresholds();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        state.put(update.segment, next);
+        limitsBySegment.remove(update.segment);
+        return true;
+    }
+
+    @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out) throws Exception {
         IdentityState state = identityState.value();
         if (state == null) {
-            // Already removed by the TTL backstop.
-            trackedIdentities = Math.max(0, trackedIdentities - 1);
+            // Already removed by the TTL backstop. Cleanup timers never sit on an interval boundary,
+            // summary timers always do: count the identity out once.
+            if (!tracker.isBoundary(timestamp)) {
+                trackedIdentities = Math.max(0, trackedIdentities - 1);
+            }
+            return;
+        }
+        boolean changed = flushSummary(timestamp, state, ctx);
+        if (timestamp != state.cleanupTimerMillis) {
+            // A summary timer.
+            if (changed) {
+                identityState.update(state);
+            }
             return;
         }
         long evictAt = state.lastSeenMillis() + idleTimeoutMillis;
@@ -146,10 +317,120 @@ public class IdentityDetectorFunction extends KeyedProcessFunction<String, MeshE
             identityState.clear();
             trackedIdentities = Math.max(0, trackedIdentities - 1);
         } else {
-            // Seen since the timer was set: one timer per identity, pushed forward lazily.
-            state.cleanupTimerMillis = evictAt;
-            ctx.timerService().registerEventTimeTimer(evictAt);
+            // Seen since the timer was set: one cleanup timer per identity, pushed forward lazily.
+            state.cleanupTimerMillis = cleanupTime(state);
+            ctx.timerService().registerEventTimeTimer(state.cleanupTimerMillis);
             identityState.update(state);
+        }
+    }
+
+    /** Closes the open interval if its end has passed, emitting it if interesting; whether state changed. */
+    private boolean flushSummary(long timestamp, IdentityState state, OnTimerContext ctx) throws Exception {
+        if (state.intervalStartMillis == IntervalTracker.NONE) {
+            return false;
+        }
+        IntervalTracker.Limits inForce = state.intervalSegment == null ? null : limitsFor(state.intervalSegment, ctx);
+        long before = state.intervalStartMillis;
+        IntervalSummary summary = tracker.flush(ctx.getCurrentKey(), state, timestamp, inForce);
+        if (summary != null) {
+            intervalSummaries.inc();
+            ctx.output(SUMMARIES, summary);
+        }
+        return state.intervalStartMillis != before;
+    }
+
+    /** Idle-eviction time, kept off interval boundaries so that a timer alone tells its kind. */
+    private long cleanupTime(IdentityState state) {
+        long t = state.lastSeenMillis() + idleTimeoutMillis;
+        return tracker.isBoundary(t) ? t + 1 : t;
+    }
+
+    /** The segment's latest update if it had one, else the policy's (or configured) base thresholds. */
+    private IntervalTracker.Limits limitsFor(String segment, ReadOnlyContext ctx) throws Exception {
+        Policy policy = currentPolicy(ctx);
+        String key = segment == null ? "" : segment;
+        IntervalTracker.Limits cached = limitsBySegment.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long policyVersion = policy == null ? 0 : policy.version();
+        SegmentInForce update = segment == null ? null : ctx.getBroadcastState(SEGMENT_THRESHOLDS).get(segment);
+        IntervalTracker.Limits resolved = update != null
+                ? new IntervalTracker.Limits(segment, update.thresholds(), update.modeOrNormal(),
+                        update.tighteningFactor, policyVersion)
+                : IntervalTracker.Limits.base(segment,
+                        (policy == null ? limits : policy.limitsFor(segment)).inForce(1.0), policyVersion);
+        if (limitsBySegment.size() >= MAX_CACHED_SEGMENTS) {
+            limitsBySegment.clear();
+        }
+        limitsBySegment.put(key, resolved);
+        return resolved;
+    }
+
+    /** The policy in force, resolved once per change (and once after a restore). */
+    private Policy currentPolicy(ReadOnlyContext ctx) throws Exception {
+        if (!policyResolved) {
+            cachedPolicy = policies.current(ctx.getBroadcastState(PolicyBroadcast.DESCRIPTOR));
+            detector.setPolicyVersion(cachedPolicy == null ? 0 : cachedPolicy.version());
+            limitsBySegment.clear();
+            policyResolved = true;
+        }
+        return cachedPolicy;
+    }
+
+    /**
+     * The thresholds in force in one segment after its latest {@link SegmentUpdate}, with what an
+     * auditor needs to place them (mode, tightening factor, version). Broadcast state; a Flink POJO.
+     */
+    public static final class SegmentInForce {
+        public long version;
+        public long timestampMillis;
+        public SegmentMode mode;
+        public double tighteningFactor;
+        public double rateLimitScore;
+        public double quarantineScore;
+        public double releaseScore;
+        public double limitMultiplier;
+        public double minLimitRps;
+
+        /** Built once per update or restore, not per request; not serialized. */
+        private transient SegmentThresholds thresholds;
+
+        public SegmentInForce() {}
+
+        public static SegmentInForce of(SegmentUpdate u) {
+            SegmentInForce s = new SegmentInForce();
+            s.version = u.version;
+            s.timestampMillis = u.timestampMillis;
+            s.mode = u.mode;
+            s.tighteningFactor = u.tighteningFactor;
+            s.rateLimitScore = u.rateLimitScore;
+            s.quarantineScore = u.quarantineScore;
+            s.releaseScore = u.releaseScore;
+            s.limitMultiplier = u.limitMultiplier;
+            s.minLimitRps = u.minLimitRps;
+            return s;
+        }
+
+        /**
+         * @throws IllegalArgumentException when the numbers are not valid thresholds
+         */
+        public SegmentThresholds thresholds() {
+            if (thresholds == null) {
+                thresholds = new SegmentThresholds(
+                        rateLimitScore, quarantineScore, releaseScore, limitMultiplier, minLimitRps);
+            }
+            return thresholds;
+        }
+
+        SegmentMode modeOrNormal() {
+            return mode == null ? SegmentMode.NORMAL : mode;
+        }
+
+        @Override
+        public String toString() {
+            return "SegmentInForce{v" + version + " " + mode + " x" + tighteningFactor + " rl=" + rateLimitScore
+                    + " q=" + quarantineScore + "}";
         }
     }
 }

@@ -2,6 +2,7 @@ package io.meshguard.job.bench;
 
 import io.meshguard.job.MeshGuardWorkflow;
 import io.meshguard.job.config.MeshGuardConfig;
+import io.meshguard.job.sources.ControlSources;
 import io.meshguard.model.RawTelemetry;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,9 +80,12 @@ public final class PipelineBenchmark {
         DataStream<RawTelemetry> telemetry =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "Synthetic telemetry").uid("bench-source");
         if (detect) {
-            MeshGuardWorkflow.defineWorkflow(env, telemetry, MeshGuardConfig.from(options),
-                    decisions -> decisions.sinkTo(new DiscardingSink<>()).name("discard-decisions"),
-                    deadLetters -> deadLetters.sinkTo(new DiscardingSink<>()).name("discard-dead-letters"));
+            MeshGuardWorkflow.Streams streams = MeshGuardWorkflow.defineWorkflow(
+                    env, telemetry, ControlSources.none(env), MeshGuardConfig.from(options));
+            streams.decisions().sinkTo(new DiscardingSink<>()).name("discard-decisions");
+            streams.audit().sinkTo(new DiscardingSink<>()).name("discard-audit");
+            streams.segmentUpdates().sinkTo(new DiscardingSink<>()).name("discard-segment-updates");
+            streams.deadLetters().sinkTo(new DiscardingSink<>()).name("discard-dead-letters");
         } else {
             telemetry.sinkTo(new DiscardingSink<>()).name("discard-telemetry");
         }

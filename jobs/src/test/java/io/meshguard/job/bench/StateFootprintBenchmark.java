@@ -9,9 +9,11 @@ import io.meshguard.model.IdentityType;
 import io.meshguard.model.MeshEvent;
 import java.time.Duration;
 import java.util.Locale;
+import io.meshguard.control.Control;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
  * Retained heap per tracked identity in the real keyed operator on Flink's heap state backend:
@@ -23,11 +25,13 @@ public final class StateFootprintBenchmark {
     public static void main(String[] args) throws Exception {
         int identities = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int eventsPerIdentity = 6;
-        KeyedOneInputStreamOperatorTestHarness<String, MeshEvent, Decision> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new IdentityDetectorFunction(
-                                DetectionConfig.defaults(), Duration.ofMinutes(30).toMillis(), Duration.ofHours(2))),
-                        e -> e.identity, Types.STRING);
+        KeyedBroadcastOperatorTestHarness<String, MeshEvent, Control, Decision> harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new IdentityDetectorFunction(
+                                        DetectionConfig.defaults(), Duration.ofMinutes(30).toMillis(), Duration.ofHours(2)),
+                                IdentityDetectorFunction.BROADCAST_DESCRIPTORS),
+                        e -> e.identity, Types.STRING, 1, 1, 0);
         harness.open();
         long before = usedHeapAfterGc();
         long t0 = 1_795_420_800_000L;
@@ -41,7 +45,9 @@ public final class StateFootprintBenchmark {
         long after = usedHeapAfterGc();
         System.out.printf(Locale.ROOT,
                 "tracked identities: %,d (state entries %,d, timers %,d); retained heap %.1f MiB = %,.0f bytes per identity%n",
-                identities, harness.numKeyedStateEntries(), harness.numEventTimeTimers(),
+                identities,
+                ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries(),
+                harness.numEventTimeTimers(),
                 (after - before) / 1048576.0, (double) (after - before) / identities);
         harness.close();
     }

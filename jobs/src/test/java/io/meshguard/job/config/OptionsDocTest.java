@@ -71,6 +71,15 @@ class OptionsDocTest {
         assertThat(OptionsDoc.defaultText(MeshGuardOptions.WATERMARK_OUT_OF_ORDERNESS)).isEqualTo("2 s");
         assertThat(OptionsDoc.defaultText(MeshGuardOptions.SCORING_WEIGHTS)).isEqualTo("(none)");
         assertThat(OptionsDoc.defaultText(RunnerOptions.RATE)).isEqualTo("1000.0");
+        assertThat(OptionsDoc.defaultText(MeshGuardOptions.POLICY_INITIAL)).isEqualTo("(none)");
+    }
+
+    @Test
+    void everyDetectionOptionIsInExactlyOneReadmeSection() {
+        List<ConfigOption<?>> sectioned = new ArrayList<>();
+        MeshGuardOptions.sections().values().forEach(sectioned::addAll);
+
+        assertThat(sectioned).containsExactlyElementsOf(MeshGuardOptions.all());
     }
 
     private static List<ConfigOption<?>> allOptions() {

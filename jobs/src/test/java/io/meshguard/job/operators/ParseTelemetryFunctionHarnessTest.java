@@ -21,7 +21,8 @@ import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import io.meshguard.control.Control;
+import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,12 +37,13 @@ class ParseTelemetryFunctionHarnessTest {
     /** In the past, so the decoder's future-skew check passes whatever the wall clock says. */
     private static final String START_TIME = "2026-11-23T10:15:30.123Z";
 
-    private OneInputStreamOperatorTestHarness<RawTelemetry, MeshEvent> harness;
+    private BroadcastOperatorTestHarness<RawTelemetry, Control, MeshEvent> harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forProcessFunction(
-                new ParseTelemetryFunction(DecoderConfig.defaults(), MeshGuardWorkflow.DEAD_LETTERS));
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
+                new ParseTelemetryFunction(DecoderConfig.defaults(), MeshGuardWorkflow.DEAD_LETTERS),
+                ParseTelemetryFunction.policyDescriptor());
     }
 
     @AfterEach
@@ -67,6 +69,24 @@ class ParseTelemetryFunctionHarnessTest {
             assertThat(e.durationMillis).isEqualTo(12);
             assertThat(e.userAgentClass).isEqualTo(UserAgentClass.NORMAL.ordinal());
         });
+    }
+
+    @Test
+    void policyThatSetsTheSegmentationResegmentsLaterEvents() throws Exception {
+        harness.processElement(new RawTelemetry(json(browserThroughEdge()), ORIGIN), 0L);
+        harness.processBroadcastElement(Control.policy(
+                "{\"version\": 2, \"segments\": {\"north_south\": \"country\"}}", "test"), 0L);
+        harness.processElement(new RawTelemetry(json(browserThroughEdge()), ORIGIN), 0L);
+        // Invalid (unknown dimension): rejected, the version-2 segmentation stays.
+        harness.processBroadcastElement(Control.policy(
+                "{\"version\": 3, \"segments\": {\"north_south\": \"planet\"}}", "test"), 0L);
+        // Not newer: rejected as well.
+        harness.processBroadcastElement(Control.policy(
+                "{\"version\": 1, \"segments\": {\"north_south\": \"asn\"}}", "test"), 0L);
+        harness.processElement(new RawTelemetry(json(browserThroughEdge()), ORIGIN), 0L);
+
+        assertThat(harness.extractOutputValues()).extracting(e -> e.segment)
+                .containsExactly("asn:64512", "country:de", "country:de");
     }
 
     @Test

@@ -27,6 +27,10 @@ import org.apache.flink.configuration.Configuration;
  * and sums the scores. Defaults differ from the runner's where a comparison needs it: 600 s of
  * traffic (every scenario starts and ends, with the controller's warm-up well behind it), unpaced,
  * outputs in {@code ./out-compare}, and a free port for each run's web UI.
+ *
+ * <p>The runner's {@code --scenarios} option picks the simulated scenarios; on the default set both
+ * modes catch every attacker, so the difference shows with the opt-in low-and-slow signup farm:
+ * {@code --scenarios default,low-and-slow-signups}.
  */
 public final class CompareThresholds {
     /**
@@ -61,7 +65,8 @@ public final class CompareThresholds {
         } catch (IllegalArgumentException e) {
             System.err.println("compare-thresholds: " + e.getMessage());
             System.err.println("usage: CompareThresholds [--seeds <n,n,...>] [--out <dir>] [--duration <s>]"
-                    + " [--rate <events/s>] [--config <file>] [--<option> <value>]");
+                    + " [--rate <events/s>] [--scenarios default,low-and-slow-signups] [--config <file>]"
+                    + " [--<option> <value>]");
             System.exit(2);
             return;
         }
@@ -81,8 +86,9 @@ public final class CompareThresholds {
         Evaluation staticSum = null;
         StringBuilder report = new StringBuilder();
         report.append(String.format(Locale.ROOT, "meshguard: adaptive vs static segment thresholds; %d s of simulated "
-                + "traffic at %.0f requests/s, %d identities, seeds %s%n%n", config.get(RunnerOptions.DURATION),
-                config.get(RunnerOptions.RATE), config.get(RunnerOptions.IDENTITIES), seeds));
+                + "traffic at %.0f requests/s, %d identities, seeds %s; scenarios %s%n%n",
+                config.get(RunnerOptions.DURATION), config.get(RunnerOptions.RATE), config.get(RunnerOptions.IDENTITIES),
+                seeds, config.get(RunnerOptions.SCENARIOS)));
         for (long seed : seeds) {
             // One seed keeps the documented layout <out>/adaptive and <out>/static.
             Path seedOut = seeds.size() == 1 ? out : out.resolve("seed-" + seed);

@@ -14,6 +14,7 @@ import io.meshguard.json.DecisionJson;
 import io.meshguard.json.SegmentUpdateJson;
 import io.meshguard.model.RawTelemetry;
 import io.meshguard.sim.LabelsWriter;
+import io.meshguard.sim.Scenario;
 import io.meshguard.sim.SimulationConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,6 +75,11 @@ public final class LocalRunner {
         int port = config.get(RunnerOptions.WEB_PORT);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(RunnerOptions.WEB_PORT.key() + " must be a port number, got " + port);
+        }
+        try {
+            Scenario.parseList(config.get(RunnerOptions.SCENARIOS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(RunnerOptions.SCENARIOS.key() + ": " + e.getMessage(), e);
         }
         String source = config.get(RunnerOptions.SOURCE);
         if (source.startsWith("file:")) {
@@ -170,6 +176,7 @@ public final class LocalRunner {
                 .durationSeconds(config.get(RunnerOptions.DURATION))
                 .eventsPerSecond(config.get(RunnerOptions.RATE))
                 .legitIdentities(config.get(RunnerOptions.IDENTITIES))
+                .scenarios(Scenario.parseList(config.get(RunnerOptions.SCENARIOS)))
                 .build();
     }
 }

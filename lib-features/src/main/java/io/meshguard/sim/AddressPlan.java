@@ -40,6 +40,12 @@ final class AddressPlan {
     /** A hosting provider: the scanners rent machines here, and a few users run VPNs from it. */
     static final Asn HOSTING_ASN = new Asn(64601, "NL", 9);
 
+    /**
+     * A small mobile carrier with a few dozen genuine customers of its own, whose subscribers' phones
+     * also serve as exits of a residential-proxy pool: the low-and-slow signup farm comes from here.
+     */
+    static final Asn MOBILE_PROXY_ASN = new Asn(64667, "PH", 10);
+
     /** Residential ASNs whose customers' hijacked routers relay the credential stuffing. */
     static final List<Asn> STUFFING_ASNS = List.of(RESIDENTIAL.get(2), RESIDENTIAL.get(5));
 

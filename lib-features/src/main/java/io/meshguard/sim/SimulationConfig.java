@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * Immutable settings of one simulated run. Defaults give a five-minute run of 2,000 legitimate
- * requests per second from 3,000 identities with every scenario enabled; the fixed start time and
- * seed make runs reproducible. Serializable so a streaming job can ship it to its readers.
+ * requests per second from 3,000 identities with every scenario enabled except the opt-in ones
+ * ({@link Scenario#defaults()}), so adding an opt-in scenario never changes a default run; the fixed
+ * start time and seed make runs reproducible. Serializable so a streaming job can ship it to its readers.
  */
 public final class SimulationConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,6 +32,7 @@ public final class SimulationConfig implements Serializable {
     private final double fastScannerRequestsPerSecond;
     private final double slowScannerRequestsPerSecond;
     private final double compromisedBurstFactor;
+    private final double lowAndSlowArrivalsPerSecond;
     private final EnumSet<Scenario> scenarios;
 
     private SimulationConfig(Builder b) {
@@ -48,6 +50,7 @@ public final class SimulationConfig implements Serializable {
         this.fastScannerRequestsPerSecond = b.fastScannerRequestsPerSecond;
         this.slowScannerRequestsPerSecond = b.slowScannerRequestsPerSecond;
         this.compromisedBurstFactor = b.compromisedBurstFactor;
+        this.lowAndSlowArrivalsPerSecond = b.lowAndSlowArrivalsPerSecond;
         this.scenarios = EnumSet.copyOf(b.scenarios);
         this.scenarios.add(Scenario.LEGIT);
         validate();
@@ -166,6 +169,11 @@ public final class SimulationConfig implements Serializable {
         return compromisedBurstFactor;
     }
 
+    /** New fake accounts per second of {@link Scenario#LOW_AND_SLOW_SIGNUPS}' window, each from a fresh address. */
+    public double lowAndSlowArrivalsPerSecond() {
+        return lowAndSlowArrivalsPerSecond;
+    }
+
     /** Enabled scenarios; {@link Scenario#LEGIT} is always among them. */
     public Set<Scenario> scenarios() {
         return Collections.unmodifiableSet(scenarios);
@@ -189,6 +197,8 @@ public final class SimulationConfig implements Serializable {
         require(fastScannerRequestsPerSecond > 0, "fastScannerRequestsPerSecond must be positive");
         require(slowScannerRequestsPerSecond > 0, "slowScannerRequestsPerSecond must be positive");
         require(compromisedBurstFactor >= 1, "compromisedBurstFactor must be at least 1");
+        require(lowAndSlowArrivalsPerSecond > 0 && lowAndSlowArrivalsPerSecond <= 1_000,
+                "lowAndSlowArrivalsPerSecond must be in (0, 1000]");
     }
 
     private static void require(boolean condition, String message) {
@@ -213,6 +223,7 @@ public final class SimulationConfig implements Serializable {
                 && Double.compare(fastScannerRequestsPerSecond, c.fastScannerRequestsPerSecond) == 0
                 && Double.compare(slowScannerRequestsPerSecond, c.slowScannerRequestsPerSecond) == 0
                 && Double.compare(compromisedBurstFactor, c.compromisedBurstFactor) == 0
+                && Double.compare(lowAndSlowArrivalsPerSecond, c.lowAndSlowArrivalsPerSecond) == 0
                 && scenarios.equals(c.scenarios);
     }
 
@@ -220,7 +231,8 @@ public final class SimulationConfig implements Serializable {
     public int hashCode() {
         return Objects.hash(seed, startEpochMillis, durationSeconds, eventsPerSecond, legitIdentities, tickMillis,
                 dayLengthSeconds, dailyAmplitude, signupFloodIps, credentialStuffingIps, flashCrowdUsers,
-                fastScannerRequestsPerSecond, slowScannerRequestsPerSecond, compromisedBurstFactor, scenarios);
+                fastScannerRequestsPerSecond, slowScannerRequestsPerSecond, compromisedBurstFactor,
+                lowAndSlowArrivalsPerSecond, scenarios);
     }
 
     @Override
@@ -232,7 +244,8 @@ public final class SimulationConfig implements Serializable {
                 + ", signupFloodIps=" + signupFloodIps + ", credentialStuffingIps=" + credentialStuffingIps
                 + ", flashCrowdUsers=" + flashCrowdUsers + ", fastScannerRequestsPerSecond="
                 + fastScannerRequestsPerSecond + ", slowScannerRequestsPerSecond=" + slowScannerRequestsPerSecond
-                + ", compromisedBurstFactor=" + compromisedBurstFactor + ", scenarios=" + scenarios + "}";
+                + ", compromisedBurstFactor=" + compromisedBurstFactor + ", lowAndSlowArrivalsPerSecond="
+                + lowAndSlowArrivalsPerSecond + ", scenarios=" + scenarios + "}";
     }
 
     /** Collects settings; {@link #build()} validates them. */
@@ -251,7 +264,9 @@ public final class SimulationConfig implements Serializable {
         private double fastScannerRequestsPerSecond = 5.0;
         private double slowScannerRequestsPerSecond = 0.7;
         private double compromisedBurstFactor = 30.0;
-        private EnumSet<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+        private double lowAndSlowArrivalsPerSecond = 25.0;
+        // Opt-in scenarios stay off unless asked for, so default runs (and their numbers) never change.
+        private EnumSet<Scenario> scenarios = Scenario.defaults();
 
         private Builder() {}
 
@@ -270,6 +285,7 @@ public final class SimulationConfig implements Serializable {
             fastScannerRequestsPerSecond = c.fastScannerRequestsPerSecond;
             slowScannerRequestsPerSecond = c.slowScannerRequestsPerSecond;
             compromisedBurstFactor = c.compromisedBurstFactor;
+            lowAndSlowArrivalsPerSecond = c.lowAndSlowArrivalsPerSecond;
             scenarios = EnumSet.copyOf(c.scenarios);
         }
 
@@ -340,6 +356,11 @@ public final class SimulationConfig implements Serializable {
 
         public Builder compromisedBurstFactor(double factor) {
             this.compromisedBurstFactor = factor;
+            return this;
+        }
+
+        public Builder lowAndSlowArrivalsPerSecond(double rate) {
+            this.lowAndSlowArrivalsPerSecond = rate;
             return this;
         }
 

@@ -62,6 +62,11 @@ public final class TrafficSimulator {
         if (windows.containsKey(Scenario.COMPROMISED_WORKLOAD)) {
             sources.add(new CompromisedWorkload(config, windows.get(Scenario.COMPROMISED_WORKLOAD)));
         }
+        if (windows.containsKey(Scenario.LOW_AND_SLOW_SIGNUPS)) {
+            // Last, and with its own address slot and stream, so enabling it leaves every other source as it was.
+            sources.add(new LowAndSlowSignups(config, windows.get(Scenario.LOW_AND_SLOW_SIGNUPS), addresses,
+                    SimRandom.stream(populationSeed, 6)));
+        }
         List<GroundTruthLabel> all = new ArrayList<>();
         for (TrafficSource s : sources) {
             all.addAll(s.labels());

@@ -22,7 +22,32 @@ class SimulationConfigTest {
         assertThat(c.legitIdentities()).isEqualTo(3000);
         assertThat(c.tickMillis()).isEqualTo(100);
         assertThat(c.dayLengthSeconds()).isEqualTo(86_400);
-        assertThat(c.scenarios()).containsExactlyInAnyOrder(Scenario.values());
+        assertThat(c.scenarios()).isEqualTo(Scenario.defaults())
+                .containsExactlyInAnyOrder(Scenario.LEGIT, Scenario.FLASH_CROWD, Scenario.SIGNUP_FLOOD,
+                        Scenario.PATH_SCANNER, Scenario.CREDENTIAL_STUFFING, Scenario.COMPROMISED_WORKLOAD);
+    }
+
+    @Test
+    void optInScenariosAreOffUnlessAskedFor() {
+        assertThat(SimulationConfig.defaults().enabled(Scenario.LOW_AND_SLOW_SIGNUPS)).isFalse();
+        EnumSet<Scenario> withStealth = Scenario.defaults();
+        withStealth.add(Scenario.LOW_AND_SLOW_SIGNUPS);
+        SimulationConfig c = SimulationConfig.builder().scenarios(withStealth).build();
+        assertThat(c.enabled(Scenario.LOW_AND_SLOW_SIGNUPS)).isTrue();
+        assertThat(c).isNotEqualTo(SimulationConfig.defaults());
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void scenarioListsNameScenariosByWireNameWithDefaultAsAShorthand() {
+        assertThat(Scenario.parseList("default")).isEqualTo(Scenario.defaults());
+        assertThat(Scenario.parseList(" default , low-and-slow-signups "))
+                .containsAll(Scenario.defaults()).contains(Scenario.LOW_AND_SLOW_SIGNUPS);
+        assertThat(Scenario.parseList("legit")).containsExactly(Scenario.LEGIT);
+        assertThat(Scenario.parseList("signup-flood")).containsExactlyInAnyOrder(Scenario.LEGIT, Scenario.SIGNUP_FLOOD);
+        assertThat(Scenario.parseList(Scenario.wireNames(Scenario.defaults()))).isEqualTo(Scenario.defaults());
+        assertThatThrownBy(() -> Scenario.parseList("signup-flod")).hasMessageContaining("signup-flod");
+        assertThatThrownBy(() -> Scenario.parseList(" , ")).hasMessageContaining("empty");
     }
 
     @Test

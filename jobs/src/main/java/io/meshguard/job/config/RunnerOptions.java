@@ -2,6 +2,7 @@ package io.meshguard.job.config;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.meshguard.sim.Scenario;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 
@@ -47,6 +48,12 @@ public final class RunnerOptions {
     public static final ConfigOption<Integer> IDENTITIES = key("identities")
             .intType().defaultValue(3000)
             .withDescription("Simulator: size of the legitimate population.");
+
+    public static final ConfigOption<String> SCENARIOS = key("scenarios")
+            .stringType().defaultValue(Scenario.wireNames(Scenario.defaults()))
+            .withDescription("Simulator: the scenarios to play, comma-separated wire names; 'default' stands for "
+                    + "the default set (every scenario but the opt-in low-and-slow-signups), so "
+                    + "'default,low-and-slow-signups' adds it; the legitimate population always plays.");
 
     public static final ConfigOption<Integer> PROGRESS_INTERVAL = key("progress-interval")
             .intType().defaultValue(5)

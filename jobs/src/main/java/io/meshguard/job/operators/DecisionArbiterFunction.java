@@ -414,11 +414,12 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
 
     /**
      * Event time of a control: its timestamp, else the watermark; before any watermark, the wall
-     * clock (controls are written by people and tools at wall-clock time).
+     * clock (controls are written by people and tools at wall-clock time). Sources without
+     * timestamps (a watched directory) stamp records with Long.MIN_VALUE, which means none.
      */
-    private static long now(Context ctx) {
+    static long now(Context ctx) {
         Long ts = ctx.timestamp();
-        if (ts != null) {
+        if (ts != null && ts != Long.MIN_VALUE) {
             return ts;
         }
         long watermark = ctx.currentWatermark();

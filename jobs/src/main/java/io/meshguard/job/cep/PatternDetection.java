@@ -6,6 +6,7 @@ import io.meshguard.cep.PatternMatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -43,15 +44,54 @@ public final class PatternDetection {
 
     private PatternDetection() {}
 
-    /** Keys the summaries by identity and applies every pattern in {@link PatternMatch#PATTERNS}. */
+    /**
+     * Applies every pattern in {@link PatternMatch#PATTERNS}, each to the summaries that can be
+     * members of it (keyed by identity). A pattern never needs the others' summaries: the burst
+     * pattern only counts intervals over the limit, the scan pattern only intervals with new paths,
+     * and so on. Filtering first keeps each CEP operator's buffer, timers and shuffle to what it
+     * can use, and makes "the next member" in a pattern mean exactly that.
+     */
     public static DataStream<PatternMatch> detect(DataStream<IntervalSummary> summaries, PatternConfig config) {
-        KeyedStream<IntervalSummary, String> byIdentity = summaries.keyBy(new ByIdentity());
         DataStream<PatternMatch> all = null;
         for (String pattern : PatternMatch.PATTERNS) {
-            DataStream<PatternMatch> matches = detect(byIdentity, pattern, config);
+            KeyedStream<IntervalSummary, String> members = summaries
+                    .filter(new Members(pattern, config))
+                    .uid(uid(pattern) + "-members")
+                    .name(pattern + " members")
+                    .keyBy(new ByIdentity());
+            DataStream<PatternMatch> matches = detect(members, pattern, config);
             all = all == null ? matches : all.union(matches);
         }
         return all;
+    }
+
+    /** Whether a summary can take part in the pattern at all. */
+    static final class Members implements FilterFunction<IntervalSummary> {
+        private static final long serialVersionUID = 1L;
+
+        private final String pattern;
+        private final PatternConfig config;
+
+        Members(String pattern, PatternConfig config) {
+            this.pattern = pattern;
+            this.config = config;
+        }
+
+        @Override
+        public boolean filter(IntervalSummary s) {
+            switch (pattern) {
+                case PatternMatch.BURST:
+                    return config.isOverLimit(s);
+                case PatternMatch.SPIKE:
+                    return config.isSpike(s);
+                case PatternMatch.SCAN:
+                    return config.isScanInterval(s);
+                case PatternMatch.SENSITIVE_PROBE:
+                    return config.isSensitiveInterval(s);
+                default:
+                    throw new IllegalArgumentException("unknown pattern " + pattern);
+            }
+        }
     }
 
     /** One pattern's CEP operator, named and with its uid. */

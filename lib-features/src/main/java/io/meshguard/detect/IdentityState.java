@@ -24,22 +24,29 @@ public final class IdentityState {
     /** Event time of the pending idle-cleanup timer, 0 when none. */
     public long cleanupTimerMillis;
 
-    // The open 1-s interval, accumulated by IntervalTracker (48 bytes).
-    /** Start of the open interval, {@link IntervalTracker#NONE} when none is open. */
-    public long intervalStartMillis = IntervalTracker.NONE;
-    /** Upstream clusters reached in the open interval, one bit per hashed cluster. */
-    public long intervalUpstreams;
-    public int intervalRequests;
-    public int interval4xx;
-    public int intervalNotFound;
-    public int intervalSensitive;
-    public int intervalNewPaths;
+    // The ring of the latest 1-s intervals, kept by IntervalTracker: 36 bytes here, and the slots
+    // array (104 bytes for the usual 3 slots, more only while the watermark lags).
+    /** Start of the newest interval in the ring, {@link IntervalTracker#NONE} when the ring is empty. */
+    public long intervalNewestStartMillis = IntervalTracker.NONE;
+    /**
+     * No interval of the ring closes before this event time ({@link IntervalTracker#NONE}: each at
+     * its end): set when an interval closes early, so that the rest never leave before it.
+     */
+    public long intervalHoldMillis = IntervalTracker.NONE;
+    /**
+     * The ring's counts, {@link IntervalTracker#slots()} slots (up to {@link
+     * IntervalTracker#maxSlots()}) of seven ints each; null until the identity's first request. One
+     * primitive array: the cheapest layout on the heap and on the wire.
+     */
+    public int[] intervalSlots;
+    /** Bit i: slot i is interesting and its summary timer is pending. */
+    public int intervalPending;
     /** Typical rate of the identity's baseline at its latest request; NaN when not judged yet. */
     public float intervalTypicalRps = Float.NaN;
     public IdentityType intervalIdentityType;
     /**
-     * Segment of the open interval once it is interesting (a summary timer is pending), else null:
-     * only identities that may need a summary keep the string.
+     * Segment of the latest request while an interval is pending (a summary timer is set), else
+     * null: only identities that may need a summary keep the string.
      */
     public String intervalSegment;
 

@@ -57,12 +57,16 @@ import org.apache.flink.util.OutputTag;
  * idle ({@code withIdleness}); otherwise no timer fires and neither summaries nor evictions happen.
  *
  * <p>Idle identities are evicted by an event-time timer (one pending cleanup timer per identity),
- * with a processing-time state TTL as a safety net for when event time stalls. A summary is emitted
- * on the request that closes its interval (stamped with that request's time, at or after the
- * interval's end) or else from an event-time timer at the interval's end, registered once when the
+ * with a processing-time state TTL as a safety net for when event time stalls. One identity's
+ * requests arrive out of order by up to the watermark's out-of-orderness ({@link
+ * #withOutOfOrderness}), so each is counted in its own interval of a small per-identity ring. A
+ * summary is emitted from an event-time timer at its interval's end, registered once when the
  * interval first becomes interesting (stamped with the timer's time; see {@link
- * io.meshguard.job.cep.PatternDetection} for why that is never late downstream). Peer baselines
- * live in operator state: each parallel instance sees a hash-partitioned sample of every segment.
+ * io.meshguard.job.cep.PatternDetection} for why that is never late downstream), or on the request
+ * that needs its slot for a newer interval (stamped with that request's time, after the watermark).
+ * Either way an identity's summaries leave in interval order; requests too late for them are
+ * counted in {@code lateForSummaries}. Peer baselines live in operator state: each parallel
+ * instance sees a hash-partitioned sample of every segment.
  */
 public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<String, MeshEvent, Control, Decision>
         implements CheckpointedFunction {
@@ -98,10 +102,12 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
     private transient ListState<byte[]> peerState;
     private transient ListState<Long> trackedState;
     private double burstMinRps = IntervalTracker.DEFAULT_BURST_MIN_RPS;
+    private long outOfOrdernessMillis = IntervalTracker.DEFAULT_OUT_OF_ORDERNESS_MILLIS;
 
     private transient PeerBaselines peers;
     private transient IdentityDetector detector;
     private transient IntervalTracker tracker;
+    private transient TrackerOutput trackerOutput;
     private transient long trackedIdentities;
     /** What is in force per segment, derived from broadcast state; dropped whenever that changes. */
     private transient Map<String, IntervalTracker.Limits> limitsBySegment;
@@ -109,6 +115,7 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
     private transient boolean policyResolved;
     private transient Map<Action, Counter> decisionCounters;
     private transient Counter intervalSummaries;
+    private transient Counter lateForSummaries;
     private transient Counter controlRejected;
 
     /**
@@ -155,6 +162,18 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         return this;
     }
 
+    /**
+     * Sets {@code watermark.out-of-orderness}: how far out of event-time order one identity's
+     * requests may arrive, which sizes the ring of intervals each identity keeps open (default 2 s).
+     */
+    public IdentityDetectorFunction withOutOfOrderness(Duration outOfOrderness) {
+        if (outOfOrderness.isNegative()) {
+            throw new IllegalArgumentException("out-of-orderness must not be negative, got " + outOfOrderness);
+        }
+        this.outOfOrdernessMillis = outOfOrderness.toMillis();
+        return this;
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         peerState = context.getOperatorStateStore()
@@ -198,7 +217,7 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         }
         identityState = getRuntimeContext().getState(descriptor);
         detector = new IdentityDetector(config, peers);
-        tracker = new IntervalTracker(IntervalSummary.DEFAULT_INTERVAL_MILLIS, burstMinRps);
+        tracker = new IntervalTracker(IntervalSummary.DEFAULT_INTERVAL_MILLIS, burstMinRps, outOfOrdernessMillis);
         limitsBySegment = new HashMap<>();
         cachedPolicy = null;
         policyResolved = false;
@@ -211,6 +230,8 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         decisionCounters.put(Action.RATE_LIMIT, metrics.counter("decisionsRateLimit"));
         decisionCounters.put(Action.QUARANTINE, metrics.counter("decisionsQuarantine"));
         intervalSummaries = metrics.counter("intervalSummaries");
+        lateForSummaries = metrics.counter("lateForSummaries");
+        trackerOutput = new TrackerOutput(intervalSummaries);
         controlRejected = metrics.counter("controlRejected");
     }
 
@@ -224,20 +245,16 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         String identity = ctx.getCurrentKey();
         IntervalTracker.Limits inForce = limitsFor(event.segment, ctx);
         Decision decision = detector.onEvent(identity, state, event, inForce.thresholds);
-        IntervalSummary closed = tracker.onEvent(
-                identity, state, event, detector.lastPathWasNew(), detector.lastTypicalRps(), inForce);
-        if (tracker.openBecameInteresting()) {
-            ctx.timerService().registerEventTimeTimer(tracker.openEndMillis(state));
+        tracker.onEvent(identity, state, event, detector.lastPathWasNew(), detector.lastTypicalRps(), inForce,
+                ctx.timerService().currentWatermark(), trackerOutput.to(ctx));
+        if (tracker.lastWasLate()) {
+            lateForSummaries.inc();
         }
         if (state.cleanupTimerMillis == 0) {
             state.cleanupTimerMillis = cleanupTime(state);
             ctx.timerService().registerEventTimeTimer(state.cleanupTimerMillis);
         }
         identityState.update(state);
-        if (closed != null) {
-            intervalSummaries.inc();
-            ctx.output(SUMMARIES, closed);
-        }
         if (decision != null) {
             decision.segmentMode = inForce.mode.name();
             decisionCounters.get(decision.action).inc();
@@ -324,19 +341,13 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         }
     }
 
-    /** Closes the open interval if its end has passed, emitting it if interesting; whether state changed. */
+    /** Closes the intervals due at {@code timestamp}, emitting the interesting ones; whether state changed. */
     private boolean flushSummary(long timestamp, IdentityState state, OnTimerContext ctx) throws Exception {
-        if (state.intervalStartMillis == IntervalTracker.NONE) {
+        if (state.intervalNewestStartMillis == IntervalTracker.NONE) {
             return false;
         }
-        IntervalTracker.Limits inForce = state.intervalSegment == null ? null : limitsFor(state.intervalSegment, ctx);
-        long before = state.intervalStartMillis;
-        IntervalSummary summary = tracker.flush(ctx.getCurrentKey(), state, timestamp, inForce);
-        if (summary != null) {
-            intervalSummaries.inc();
-            ctx.output(SUMMARIES, summary);
-        }
-        return state.intervalStartMillis != before;
+        IntervalTracker.Limits inForce = state.intervalPending == 0 ? null : limitsFor(state.intervalSegment, ctx);
+        return tracker.flush(ctx.getCurrentKey(), state, timestamp, inForce, trackerOutput.to(ctx));
     }
 
     /** Idle-eviction time, kept off interval boundaries so that a timer alone tells its kind. */
@@ -376,6 +387,40 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
             policyResolved = true;
         }
         return cachedPolicy;
+    }
+
+    /**
+     * Sends the tracker's summaries to {@link #SUMMARIES} and its timers to the context of the
+     * call; one per instance, so that no request allocates.
+     */
+    private static final class TrackerOutput implements IntervalTracker.Output {
+        private final Counter summaries;
+        private ReadOnlyContext ctx;
+
+        TrackerOutput(Counter summaries) {
+            this.summaries = summaries;
+        }
+
+        TrackerOutput to(ReadOnlyContext ctx) {
+            this.ctx = ctx;
+            return this;
+        }
+
+        @Override
+        public void summary(IntervalSummary summary) {
+            summaries.inc();
+            ctx.output(SUMMARIES, summary);
+        }
+
+        @Override
+        public void registerTimer(long timestampMillis) {
+            ctx.timerService().registerEventTimeTimer(timestampMillis);
+        }
+
+        @Override
+        public void deleteTimer(long timestampMillis) {
+            ctx.timerService().deleteEventTimeTimer(timestampMillis);
+        }
     }
 
     /**

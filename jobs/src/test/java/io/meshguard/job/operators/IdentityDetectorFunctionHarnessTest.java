@@ -427,29 +427,149 @@ class IdentityDetectorFunctionHarnessTest {
         }
 
         @Test
-        void summaryClosedByARequestCarriesItsTimeAndTheLastIntervalIsFlushedByTheWatermark() throws Exception {
+        void summariesLeaveFromTimersAtTheirIntervalsEnds() throws Exception {
             harness = newHarness();
             harness.open();
 
             slowScan("ip:203.0.113.50", T0, 3);
-            // 5 req/s is over the limit of 2 × prior 1 req/s: intervals 0 and 1 were closed by the
-            // first request of the next, stamped with its time
-            List<StreamRecord<IntervalSummary>> closedByRequest = summaryRecords();
-            assertThat(closedByRequest).extracting(r -> r.getValue().intervalStartMillis - T0)
-                    .containsExactly(0L, 1_000L);
-            assertThat(closedByRequest).extracting(r -> r.getTimestamp() - T0).containsExactly(1_000L, 2_000L);
-            assertThat(closedByRequest).allSatisfy(r -> assertThat(r.getValue().overRateLimit()).isTrue());
+            // 5 req/s is over the limit of 2 × prior 1 req/s in every second
+            assertThat(summaryRecords()).isEmpty();
             assertThat(harness.numEventTimeTimers()).isEqualTo(4); // cleanup + one per interesting interval
 
-            advanceWatermark(T0 + 2_999);
-            assertThat(summaryRecords()).hasSize(2); // their timers found nothing left to flush
+            advanceWatermark(T0 + 999);
+            assertThat(summaryRecords()).isEmpty();
+            advanceWatermark(T0 + 1_000);
+            assertThat(summaryRecords()).singleElement().satisfies(r -> {
+                assertThat(r.getValue().intervalStartMillis).isEqualTo(T0);
+                assertThat(r.getTimestamp()).isEqualTo(T0 + 1_000);
+            });
             advanceWatermark(T0 + 3_000);
 
             List<StreamRecord<IntervalSummary>> records = summaryRecords();
-            assertThat(records).hasSize(3);
-            assertThat(records.get(2).getValue().intervalStartMillis).isEqualTo(T0 + 2_000);
-            assertThat(records.get(2).getTimestamp()).isEqualTo(T0 + 3_000);
+            assertThat(records).extracting(r -> r.getValue().intervalStartMillis - T0)
+                    .containsExactly(0L, 1_000L, 2_000L);
+            assertThat(records).extracting(r -> r.getTimestamp() - T0).containsExactly(1_000L, 2_000L, 3_000L);
+            assertThat(records).extracting(r -> r.getValue().requests).containsOnly(5);
             assertThat(harness.numEventTimeTimers()).isEqualTo(1); // only the cleanup timer is left
+        }
+
+        @Test
+        void withEventTimeStalledTheRingGrowsToItsCapThenARequestClosesTheOldestAndHoldsTheRest()
+                throws Exception {
+            harness = newHarness();
+            harness.open();
+
+            slowScan("ip:203.0.113.50", T0, 13);
+            // the ring holds 3 intervals, 12 at most: the first request of second 12 closes second 0,
+            // stamped with its time; the others wait for the end of second 12, so that none leaves
+            // with an earlier stamp
+            assertThat(summaryRecords()).singleElement().satisfies(r -> {
+                assertThat(r.getValue().intervalStartMillis).isEqualTo(T0);
+                assertThat(r.getTimestamp()).isEqualTo(T0 + 12_000);
+            });
+            assertThat(harness.numEventTimeTimers()).isEqualTo(2); // cleanup + the held summaries
+
+            advanceWatermark(T0 + 12_999);
+            assertThat(summaryRecords()).hasSize(1);
+            advanceWatermark(T0 + 13_000);
+
+            List<StreamRecord<IntervalSummary>> records = summaryRecords();
+            assertThat(records).extracting(r -> (r.getValue().intervalStartMillis - T0) / 1_000)
+                    .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+            assertThat(records.stream().map(StreamRecord::getTimestamp).toList()).isSorted();
+            assertThat(records.get(12).getTimestamp()).isEqualTo(T0 + 13_000);
+            assertThat(records).extracting(r -> r.getValue().requests).containsOnly(5);
+            assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        }
+
+        @Test
+        void shuffledArrivalYieldsExactPerSecondCountsInTimeOrderAndNeverLateForCep() throws Exception {
+            harness = newHarness();
+            harness.open();
+            String[] bursters = {"ip:203.0.113.61", "ip:203.0.113.62"};
+            // 40 req/s for 6 s each, every request delayed by up to the 2 s out-of-orderness
+            java.util.Random random = new java.util.Random(7);
+            List<long[]> arrivals = new ArrayList<>(); // {arrival, event time, burster}
+            for (int b = 0; b < bursters.length; b++) {
+                for (int i = 0; i < 240; i++) {
+                    long t = T0 + b * 500L + i * 25L;
+                    arrivals.add(new long[] {t + random.nextInt(2_000), t, b});
+                }
+            }
+            arrivals.sort(java.util.Comparator.comparingLong(a -> a[0]));
+
+            long newest = Long.MIN_VALUE;
+            long watermark = Long.MIN_VALUE;
+            int seen = 0;
+            for (long[] a : arrivals) {
+                send(request(bursters[(int) a[2]], a[1], "/api/v1/products/" + (a[1] % 7), 200, 0));
+                List<StreamRecord<IntervalSummary>> records = summaryRecords();
+                for (StreamRecord<IntervalSummary> r : records.subList(seen, records.size())) {
+                    assertThat(r.getTimestamp()).as("stamp above the watermark CEP saw").isGreaterThan(watermark);
+                }
+                seen = records.size();
+                newest = Math.max(newest, a[1]);
+                // as the job's bounded-out-of-orderness watermark, in steps
+                if (newest - 2_001 >= watermark + 300) {
+                    watermark = newest - 2_001;
+                    advanceWatermark(watermark);
+                    seen = summaryRecords().size();
+                }
+            }
+            advanceWatermark(T0 + 10_000);
+
+            // the second burst starts half-way into a second: its first and last intervals are halves
+            assertThat(countsBySecond(bursters[0])).containsExactly(40, 40, 40, 40, 40, 40);
+            assertThat(countsBySecond(bursters[1])).containsExactly(20, 40, 40, 40, 40, 40, 20);
+            assertThat(harness.numEventTimeTimers()).isEqualTo(2); // the cleanup timers
+        }
+
+        /**
+         * One identity's summaries in the order they left: their request counts, after checking
+         * that they cover consecutive seconds from T0 and carry non-decreasing stamps.
+         */
+        private List<Integer> countsBySecond(String identity) {
+            List<StreamRecord<IntervalSummary>> records = summaryRecords().stream()
+                    .filter(r -> r.getValue().identity.equals(identity)).toList();
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(records.get(i).getValue().intervalStartMillis).as(identity).isEqualTo(T0 + i * 1_000L);
+            }
+            assertThat(records.stream().map(StreamRecord::getTimestamp).toList()).as(identity).isSorted();
+            return records.stream().map(r -> r.getValue().requests).toList();
+        }
+
+        @Test
+        void aRequestLateForItsIntervalNeitherReopensItNorSetsATimer() throws Exception {
+            harness = newHarness();
+            harness.open();
+            send(request("user:curious", T0 + 100, "/.git/config", 404, PathClass.SENSITIVE));
+            advanceWatermark(T0 + 3_000);
+            assertThat(summaries()).hasSize(1);
+
+            send(request("user:curious", T0 + 900, "/.env", 404, PathClass.SENSITIVE));
+            advanceWatermark(T0 + 10_000);
+
+            assertThat(summaries()).hasSize(1);
+            assertThat(harness.numEventTimeTimers()).isEqualTo(1); // the cleanup timer
+        }
+
+        @Test
+        void outOfOrdernessSizesTheRing() throws Exception {
+            harness = newHarness(new IdentityDetectorFunction(DetectionConfig.defaults(), IDLE.toMillis(),
+                    Duration.ofHours(1)).withBurstMinRps(0.01).withOutOfOrderness(Duration.ZERO));
+            harness.open();
+
+            slowScan("ip:203.0.113.50", T0, 5);
+
+            // a ring of 1 interval, 4 at most: the first request of second 4 closes second 0
+            assertThat(summaryRecords()).singleElement().satisfies(r -> {
+                assertThat(r.getValue().intervalStartMillis).isEqualTo(T0);
+                assertThat(r.getTimestamp()).isEqualTo(T0 + 4_000);
+            });
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IdentityDetectorFunction(
+                            DetectionConfig.defaults(), IDLE.toMillis(), Duration.ZERO)
+                            .withOutOfOrderness(Duration.ofMillis(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
 
         @Test

@@ -1,29 +1,40 @@
 package io.meshguard.job;
 
 import io.meshguard.job.config.CommandLine;
+import io.meshguard.job.config.IoOptions;
 import io.meshguard.job.config.MeshGuardConfig;
 import io.meshguard.job.config.MeshGuardOptions;
 import io.meshguard.job.config.RunnerOptions;
+import io.meshguard.job.kafka.KafkaIoConfig;
+import io.meshguard.job.kafka.KafkaSinks;
+import io.meshguard.job.kafka.KafkaTelemetrySource;
 import io.meshguard.job.runner.JobProgressReporter;
 import io.meshguard.job.runner.RunSummary;
 import io.meshguard.job.sinks.JsonLinesFileSink;
+import io.meshguard.job.sinks.redis.RedisEnforcementSink;
 import io.meshguard.job.sources.ControlSources;
 import io.meshguard.job.sources.TelemetrySources;
 import io.meshguard.json.DeadLetterJson;
 import io.meshguard.json.DecisionJson;
 import io.meshguard.json.SegmentUpdateJson;
+import io.meshguard.model.Decision;
 import io.meshguard.model.RawTelemetry;
 import io.meshguard.sim.LabelsWriter;
 import io.meshguard.sim.Scenario;
 import io.meshguard.sim.SimulationConfig;
+import io.meshguard.store.EnforcementRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -31,8 +42,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Runs meshguard on an embedded Flink MiniCluster with its web UI: the built-in traffic simulator
- * or a telemetry file in, JSON-lines files out. {@code java -jar jobs/target/meshguard-local.jar}.
+ * Runs meshguard on an embedded Flink MiniCluster with its web UI: by default the built-in traffic
+ * simulator or a telemetry file in, JSON-lines files out; {@code --source kafka} and {@code --sink
+ * redis,kafka} switch to production I/O. {@code java -jar jobs/target/meshguard-local.jar}.
  */
 public final class LocalRunner {
     public static final String DECISIONS_FILE = "decisions.jsonl";
@@ -41,29 +53,86 @@ public final class LocalRunner {
     public static final String DEAD_LETTER_FILE = "dead-letter.jsonl";
     public static final String LABELS_FILE = "labels.jsonl";
 
+    public static final String SOURCE_KAFKA = "kafka";
+    public static final String REDIS_SINK_UID = "redis-enforcement-sink";
+
     private LocalRunner() {}
 
     public static void main(String[] args) throws Exception {
         Configuration config;
         try {
-            config = CommandLine.parse(args, allOptions());
+            config = parseCommandLine(args);
             MeshGuardConfig.from(config);
             validateRunnerOptions(config);
         } catch (IllegalArgumentException e) {
             System.err.println("meshguard: " + e.getMessage());
-            System.err.println("usage: java -jar meshguard-local.jar [--source simulator|file:<path>] [--out <dir>]"
-                    + " [--duration <s>] [--rate <events/s>] [--web-port <port>] [--config <file>] [--<option> <value>]");
+            System.err.println("usage: java -jar meshguard-local.jar [--source simulator|file:<path>|kafka]"
+                    + " [--sink files,redis,kafka] [--out <dir>] [--duration <s>] [--rate <events/s>]"
+                    + " [--kafka.bootstrap-servers <host:port>] [--redis.uri <uri>] [--web-port <port>]"
+                    + " [--config <file>] [--<option> <value>]");
             System.exit(2);
             return;
         }
         RunSummary summary = run(config);
-        System.out.println(summary.describe());
+        if (IoOptions.sinks(config).contains(IoOptions.Sink.FILES)) {
+            System.out.println(summary.describe());
+        } else {
+            System.out.printf("meshguard: finished in %.1f s; outputs went to %s%n",
+                    summary.elapsed.toMillis() / 1000.0, config.get(IoOptions.SINK));
+        }
+    }
+
+    /**
+     * The command line with every option the runner knows, plus the Kafka client properties ({@code
+     * kafka.client.<property>}) it finds in the flags or the config file: those are open-ended, so
+     * they are accepted by prefix rather than declared one by one.
+     */
+    public static Configuration parseCommandLine(String[] args) {
+        return parseCommandLine(args, allOptions());
+    }
+
+    /** As {@link #parseCommandLine(String[])} for another command's options. */
+    public static Configuration parseCommandLine(String[] args, List<ConfigOption<?>> options) {
+        List<ConfigOption<?>> known = new ArrayList<>(options);
+        for (String key : clientPropertyKeys(args)) {
+            known.add(ConfigOptions.key(key).stringType().noDefaultValue());
+        }
+        return CommandLine.parse(args, known);
+    }
+
+    private static Set<String> clientPropertyKeys(String[] args) {
+        String prefix = IoOptions.KAFKA_CLIENT.key() + ".";
+        Set<String> keys = new LinkedHashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--" + prefix) && args[i].length() > prefix.length() + 2) {
+                keys.add(args[i].substring(2));
+            } else if (args[i].equals("--config") && i + 1 < args.length) {
+                try {
+                    for (String line : Files.readAllLines(Path.of(args[i + 1]))) {
+                        int colon = line.indexOf(':');
+                        String key = colon > 0 ? line.substring(0, colon).strip() : "";
+                        if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                            keys.add(key);
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // CommandLine.parse reports an unreadable file, naming it.
+                }
+            }
+        }
+        return keys;
     }
 
     /** Reads every runner option once, so a bad value is reported before anything starts. */
     static void validateRunnerOptions(Configuration config) {
-        for (ConfigOption<?> option : RunnerOptions.all()) {
-            config.get(option);
+        List<ConfigOption<?>> runnerAndIo = new ArrayList<>(RunnerOptions.all());
+        runnerAndIo.addAll(IoOptions.all());
+        for (ConfigOption<?> option : runnerAndIo) {
+            try {
+                config.get(option);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option.key() + ": " + e.getMessage(), e);
+            }
         }
         requirePositive(RunnerOptions.PARALLELISM, config.get(RunnerOptions.PARALLELISM));
         requirePositive(RunnerOptions.DURATION, config.get(RunnerOptions.DURATION));
@@ -87,9 +156,40 @@ public final class LocalRunner {
             if (!Files.isReadable(Path.of(path))) {
                 throw new IllegalArgumentException("source: cannot read telemetry file " + path);
             }
-        } else if (!source.equals("simulator")) {
-            throw new IllegalArgumentException("source: unknown source '" + source + "'; use simulator or file:<path>");
+        } else if (!source.equals("simulator") && !source.equals(SOURCE_KAFKA)) {
+            throw new IllegalArgumentException(
+                    "source: unknown source '" + source + "'; use simulator, file:<path> or kafka");
         }
+        List<IoOptions.Sink> sinks = IoOptions.sinks(config);
+        if (source.equals(SOURCE_KAFKA)) {
+            requireKafka(config, "source kafka");
+        } else if (sinks.contains(IoOptions.Sink.KAFKA)) {
+            requireKafka(config, "sink kafka");
+        } else if (config.getOptional(IoOptions.KAFKA_CONTROL_TOPIC).isPresent()) {
+            requireKafka(config, IoOptions.KAFKA_CONTROL_TOPIC.key());
+        }
+        if (sinks.contains(IoOptions.Sink.REDIS)) {
+            try {
+                IoOptions.redis(config);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("sink redis: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static KafkaIoConfig requireKafka(Configuration config, String neededBy) {
+        try {
+            return IoOptions.kafka(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(neededBy + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the run talks to Kafka at all (source, sink or control topic). */
+    private static boolean usesKafka(Configuration config) {
+        return config.get(RunnerOptions.SOURCE).equals(SOURCE_KAFKA)
+                || IoOptions.sinks(config).contains(IoOptions.Sink.KAFKA)
+                || config.getOptional(IoOptions.KAFKA_CONTROL_TOPIC).isPresent();
     }
 
     private static void requirePositive(ConfigOption<Integer> option, int value) {
@@ -100,6 +200,7 @@ public final class LocalRunner {
 
     public static List<ConfigOption<?>> allOptions() {
         List<ConfigOption<?>> all = new ArrayList<>(RunnerOptions.all());
+        all.addAll(IoOptions.all());
         all.addAll(MeshGuardOptions.all());
         return all;
     }
@@ -119,17 +220,29 @@ public final class LocalRunner {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(cluster);
         env.setParallelism(config.get(RunnerOptions.PARALLELISM));
         env.getConfig().enableObjectReuse();
-        env.getConfig().setGlobalJobParameters(config);
-        // Checkpoints flush the output files, so they can be followed while the job runs.
+        env.getConfig().setGlobalJobParameters(withoutSecrets(config));
+        // Checkpoints flush the output files, so they can be followed while the job runs; they also
+        // commit the Kafka source's offsets and the Kafka sinks' transactions.
         env.enableCheckpointing(Duration.ofSeconds(5).toMillis());
 
         String source = config.get(RunnerOptions.SOURCE);
-        DataStream<RawTelemetry> telemetry = telemetry(env, config, source, out);
-        DataStream<RawTelemetry> control = meshguard.policyControlDir == null
-                ? ControlSources.none(env)
-                : ControlSources.directory(env, meshguard.policyControlDir, meshguard.policyControlPollInterval);
-        MeshGuardWorkflow.Streams streams = MeshGuardWorkflow.defineWorkflow(env, telemetry, control, meshguard);
-        attachFileSinks(streams, out);
+        KafkaIoConfig kafka = usesKafka(config) ? IoOptions.kafka(config) : null;
+        boolean fromKafka = source.equals(SOURCE_KAFKA);
+        DataStream<RawTelemetry> telemetry = fromKafka
+                ? KafkaTelemetrySource.telemetry(env, kafka)
+                : telemetry(env, config, source, out);
+        DataStream<RawTelemetry> control;
+        if (kafka != null && kafka.hasControlTopic()) {
+            control = KafkaTelemetrySource.controlLines(env, kafka);
+        } else if (meshguard.policyControlDir != null) {
+            control = ControlSources.directory(env, meshguard.policyControlDir, meshguard.policyControlPollInterval);
+        } else {
+            control = ControlSources.none(env);
+        }
+        // Kafka records carry per-partition event time from the source; the others get it after parsing.
+        MeshGuardWorkflow.Streams streams =
+                MeshGuardWorkflow.defineWorkflow(env, telemetry, fromKafka, control, meshguard);
+        attachSinks(streams, IoOptions.sinks(config), out, kafka, config);
 
         long started = System.nanoTime();
         JobClient job = env.executeAsync("meshguard (local)");
@@ -148,15 +261,73 @@ public final class LocalRunner {
         return RunSummary.of(out, Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /** The outputs named by {@code --sink}, each fed from the same workflow streams. */
+    static void attachSinks(MeshGuardWorkflow.Streams streams, List<IoOptions.Sink> sinks, Path out,
+            KafkaIoConfig kafka, Configuration config) {
+        // Once only: the filter has a fixed uid, and every sink reads the same enforcing decisions.
+        DataStream<Decision> enforcing = streams.enforcingDecisions();
+        DataStream<EnforcementRecord> records = sinks.contains(IoOptions.Sink.REDIS)
+                || sinks.contains(IoOptions.Sink.KAFKA) ? enforcementRecords(streams, enforcing) : null;
+        if (sinks.contains(IoOptions.Sink.FILES)) {
+            attachFileSinks(streams, enforcing, out);
+        }
+        if (sinks.contains(IoOptions.Sink.REDIS)) {
+            // At-least-once without waiting for checkpoints: the store's version guard makes replays harmless.
+            records.sinkTo(RedisEnforcementSink.create(IoOptions.redis(config)))
+                    .uid(REDIS_SINK_UID)
+                    .name("Redis enforcement");
+        }
+        if (sinks.contains(IoOptions.Sink.KAFKA)) {
+            KafkaSinks.sinkEnforcement(records, kafka);
+            KafkaSinks.sinkAudit(streams.audit(), kafka);
+            KafkaSinks.sinkDeadLetters(streams.deadLetters(), kafka);
+        }
+    }
+
+    /**
+     * Identity decisions and segment updates as store entries. The maps chain behind the keyed
+     * operators (forward edges), so each key's entries reach a sink in order.
+     */
+    static DataStream<EnforcementRecord> enforcementRecords(
+            MeshGuardWorkflow.Streams streams, DataStream<Decision> enforcing) {
+        DataStream<EnforcementRecord> decisions = enforcing.map(EnforcementRecord::of).returns(EnforcementRecord.class)
+                .uid("decision-enforcement-records").name("Decision entries");
+        if (!streams.segmentsEnforced()) {
+            return decisions;
+        }
+        return decisions.union(streams.segmentUpdates().map(EnforcementRecord::of).returns(EnforcementRecord.class)
+                .uid("segment-enforcement-records").name("Segment entries"));
+    }
+
     /** JSON-lines files: what enforcers act on, the audit trail, segment updates and dead letters. */
     static void attachFileSinks(MeshGuardWorkflow.Streams streams, Path out) {
-        JsonLinesFileSink.attach(streams.enforcingDecisions(), out.resolve(DECISIONS_FILE), DecisionJson::decisionLine,
+        attachFileSinks(streams, streams.enforcingDecisions(), out);
+    }
+
+    private static void attachFileSinks(MeshGuardWorkflow.Streams streams, DataStream<Decision> enforcing, Path out) {
+        JsonLinesFileSink.attach(enforcing, out.resolve(DECISIONS_FILE), DecisionJson::decisionLine,
                 "decisions-file", "Decisions file");
         JsonLinesFileSink.attach(streams.audit(), out.resolve(AUDIT_FILE), line -> line, "audit-file", "Audit file");
         JsonLinesFileSink.attach(streams.segmentUpdates(), out.resolve(SEGMENTS_FILE), SegmentUpdateJson::line,
                 "segments-file", "Segments file");
         JsonLinesFileSink.attach(streams.deadLetters(), out.resolve(DEAD_LETTER_FILE), new DeadLetterJson()::line,
                 "dead-letter-file", "Dead-letter file");
+    }
+
+    /**
+     * The options as the web UI shows them: secrets (by Flink's own test: keys naming a password,
+     * secret, token, JAAS config, ...) and a password inside the Redis URI are masked.
+     */
+    static Configuration withoutSecrets(Configuration config) {
+        Configuration shown = new Configuration();
+        config.toMap().forEach((key, value) -> {
+            String masked = GlobalConfiguration.isSensitive(key) ? GlobalConfiguration.HIDDEN_CONTENT : value;
+            if (key.equals(IoOptions.REDIS_URI.key())) {
+                masked = value.replaceAll("//([^:/@]*):[^@/]*@", "//$1:" + GlobalConfiguration.HIDDEN_CONTENT + "@");
+            }
+            shown.setString(key, masked);
+        });
+        return shown;
     }
 
     /** The telemetry source named by the (already validated) {@code source} option. */

@@ -76,7 +76,9 @@ public final class MeshGuardWorkflow {
             DataStream<String> audit,
             DataStream<SegmentUpdate> segmentUpdates,
             DataStream<PatternMatch> patternMatches,
-            DataStream<DeadLetter> deadLetters) {
+            DataStream<DeadLetter> deadLetters,
+            /* segment updates are for enforcers too; with segment.adaptive off they are only reported */
+            boolean segmentsEnforced) {
         /** Decisions enforcers act on: everything but shadow-mode decisions. */
         public DataStream<Decision> enforcingDecisions() {
             return decisions.filter(d -> !d.shadow).name("Enforcing decisions").uid("enforcing-decisions");
@@ -84,6 +86,9 @@ public final class MeshGuardWorkflow {
     }
 
     /**
+     * The workflow over telemetry without event time of its own (the simulator, a file): event time
+     * is assigned from each parsed request's {@code start_time}.
+     *
      * @param telemetry raw access-log lines
      * @param controlLines raw control lines (policies, false-positive reports); see {@code
      *     ControlSources.none} for a job without run-time control
@@ -91,6 +96,25 @@ public final class MeshGuardWorkflow {
     public static Streams defineWorkflow(
             StreamExecutionEnvironment env,
             DataStream<RawTelemetry> telemetry,
+            DataStream<RawTelemetry> controlLines,
+            MeshGuardConfig config) {
+        return defineWorkflow(env, telemetry, false, controlLines, config);
+    }
+
+    /**
+     * @param telemetry raw access-log lines
+     * @param telemetryHasEventTime true when {@code telemetry} already carries timestamps and
+     *     watermarks (the Kafka source's per-partition ones): they are kept, since re-assigning event
+     *     time after parsing would merge all partitions into one watermark per subtask and make a
+     *     lagging partition's records late. {@code watermark.*} options then do not apply; the
+     *     source's own settings do. False: event time is assigned after parsing ({@link Uids#EVENT_TIME}).
+     * @param controlLines raw control lines (policies, false-positive reports); see {@code
+     *     ControlSources.none} for a job without run-time control
+     */
+    public static Streams defineWorkflow(
+            StreamExecutionEnvironment env,
+            DataStream<RawTelemetry> telemetry,
+            boolean telemetryHasEventTime,
             DataStream<RawTelemetry> controlLines,
             MeshGuardConfig config) {
         SingleOutputStreamOperator<Control> control = controlLines
@@ -109,14 +133,9 @@ public final class MeshGuardWorkflow {
                 .uid(Uids.PARSE)
                 .name("Parse telemetry");
 
-        WatermarkStrategy<MeshEvent> eventTime = WatermarkStrategy
-                .<MeshEvent>forBoundedOutOfOrderness(config.watermarkOutOfOrderness)
-                .withTimestampAssigner((event, previous) -> event.timestampMillis)
-                .withIdleness(config.watermarkIdleness);
-        DataStream<MeshEvent> timedEvents = events
-                .assignTimestampsAndWatermarks(eventTime)
-                .uid(Uids.EVENT_TIME)
-                .name("Assign event time");
+        // Parsing keeps each record's timestamp, and the control input's watermark stands at the
+        // maximum, so a source's watermarks pass through the parser unchanged.
+        DataStream<MeshEvent> timedEvents = telemetryHasEventTime ? events : withEventTime(events, config);
 
         DataStream<SegmentUpdate> segmentUpdates = timedEvents
                 .map(SegmentSample::of)
@@ -141,7 +160,8 @@ public final class MeshGuardWorkflow {
                 .process(new IdentityDetectorFunction(
                         config.detection, config.identityIdleTimeout.toMillis(), config.identityStateTtl,
                         config.segmentController.limits, config.initialPolicyJson)
-                        .withBurstMinRps(config.patterns.burstMinRps))
+                        .withBurstMinRps(config.patterns.burstMinRps)
+                        .withOutOfOrderness(config.watermarkOutOfOrderness))
                 .uid(Uids.DETECT)
                 .name("Detect per identity");
 
@@ -171,6 +191,18 @@ public final class MeshGuardWorkflow {
 
         DataStream<DeadLetter> deadLetters = events.getSideOutput(DEAD_LETTERS)
                 .union(control.getSideOutput(DEAD_LETTERS));
-        return new Streams(timedEvents, decisions, audit, segmentUpdates, matches, deadLetters);
+        return new Streams(timedEvents, decisions, audit, segmentUpdates, matches, deadLetters, config.segmentAdaptive);
+    }
+
+    /** Event time from each request's {@code start_time}, with bounded out-of-orderness and idleness. */
+    private static DataStream<MeshEvent> withEventTime(DataStream<MeshEvent> events, MeshGuardConfig config) {
+        WatermarkStrategy<MeshEvent> eventTime = WatermarkStrategy
+                .<MeshEvent>forBoundedOutOfOrderness(config.watermarkOutOfOrderness)
+                .withTimestampAssigner((event, previous) -> event.timestampMillis)
+                .withIdleness(config.watermarkIdleness);
+        return events
+                .assignTimestampsAndWatermarks(eventTime)
+                .uid(Uids.EVENT_TIME)
+                .name("Assign event time");
     }
 }

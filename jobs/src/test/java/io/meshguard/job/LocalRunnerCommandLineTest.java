@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meshguard.job.config.CommandLine;
+import io.meshguard.job.config.IoOptions;
 import io.meshguard.job.config.MeshGuardConfig;
 import io.meshguard.job.config.MeshGuardOptions;
 import io.meshguard.job.config.RunnerOptions;
+import io.meshguard.job.kafka.KafkaIoConfig;
+import io.meshguard.job.sinks.redis.RedisStoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,6 +223,137 @@ class LocalRunnerCommandLineTest {
                     "--decision.quarantine-score", "12");
 
             assertThat(MeshGuardConfig.from(config).detection.decisions.rateLimitScore).isEqualTo(6.0);
+        }
+    }
+
+    @Nested
+    class ProductionIo {
+        private Configuration parseWithClientProperties(String... args) {
+            return LocalRunner.parseCommandLine(args);
+        }
+
+        @Test
+        void defaultsWriteFilesOnly() {
+            assertThat(IoOptions.sinks(parse())).containsExactly(IoOptions.Sink.FILES);
+        }
+
+        @Test
+        void sinkListIsReadInOrderOnceEachIgnoringCaseAndSpaces() {
+            assertThat(IoOptions.sinks(parse("--sink", "Redis, kafka,redis")))
+                    .containsExactly(IoOptions.Sink.REDIS, IoOptions.Sink.KAFKA);
+        }
+
+        @Test
+        void kafkaOptionsBecomeTheConnectorSettings() {
+            KafkaIoConfig kafka = IoOptions.kafka(parse(
+                    "--kafka.bootstrap-servers", "broker-1:9092,broker-2:9092",
+                    "--kafka.telemetry.topics", "mesh-a,mesh-b",
+                    "--kafka.group-id", "meshguard-prod",
+                    "--kafka.starting-offsets", "latest",
+                    "--kafka.enforcement.topic", "enf",
+                    "--kafka.delivery-guarantee", "at-least-once",
+                    "--kafka.watermark.idleness", "5 s"));
+
+            assertThat(kafka.bootstrapServers()).isEqualTo("broker-1:9092,broker-2:9092");
+            assertThat(kafka.telemetryTopics()).containsExactly("mesh-a", "mesh-b");
+            assertThat(kafka.groupId()).isEqualTo("meshguard-prod");
+            assertThat(kafka.startingOffsets()).isEqualTo(KafkaIoConfig.StartingOffsets.LATEST);
+            assertThat(kafka.enforcementTopic()).isEqualTo("enf");
+            assertThat(kafka.auditTopic()).isEqualTo(KafkaIoConfig.DEFAULT_AUDIT_TOPIC);
+            assertThat(kafka.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+            assertThat(kafka.watermarkIdleness()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(kafka.hasControlTopic()).as("no control topic unless named").isFalse();
+        }
+
+        @Test
+        void aNamedControlTopicIsRead() {
+            KafkaIoConfig kafka = IoOptions.kafka(parse(
+                    "--kafka.bootstrap-servers", "b:9092", "--kafka.control.topic", "meshguard-control"));
+
+            assertThat(kafka.controlTopic()).isEqualTo("meshguard-control");
+        }
+
+        @Test
+        void kafkaWatermarksFallBackToTheDetectionWatermarkOptions() {
+            KafkaIoConfig fallback = IoOptions.kafka(parse(
+                    "--kafka.bootstrap-servers", "b:9092", "--watermark.out-of-orderness", "5 s"));
+            KafkaIoConfig own = IoOptions.kafka(parse("--kafka.bootstrap-servers", "b:9092",
+                    "--watermark.out-of-orderness", "5 s", "--kafka.watermark.out-of-orderness", "1 s"));
+
+            assertThat(fallback.watermarkOutOfOrderness()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(own.watermarkOutOfOrderness()).isEqualTo(Duration.ofSeconds(1));
+        }
+
+        @Test
+        void clientPropertiesFromFlagsAndTheConfigFileReachTheClients() throws IOException {
+            Path file = configFile("""
+                    kafka.bootstrap-servers: b:9093
+                    kafka.client.sasl.mechanism: SCRAM-SHA-512
+                    kafka.client.producer.linger.ms: 20
+                    """);
+
+            Configuration config = parseWithClientProperties(
+                    "--config", file.toString(), "--kafka.client.security.protocol", "SASL_SSL");
+            KafkaIoConfig kafka = IoOptions.kafka(config);
+
+            assertThat(kafka.consumerProperties())
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .doesNotContainKey("linger.ms");
+            assertThat(kafka.producerProperties())
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("linger.ms", "20");
+        }
+
+        @Test
+        void aMistypedKafkaOptionIsStillRejected() {
+            assertThatThrownBy(() -> parseWithClientProperties("--kafka.bootstrap-server", "b:9092"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown option 'kafka.bootstrap-server'");
+        }
+
+        @Test
+        void redisOptionsBecomeTheStoreSettings() {
+            RedisStoreConfig redis = IoOptions.redis(parse(
+                    "--redis.uri", "redis://cache:6380", "--redis.database", "3", "--redis.user", "meshguard",
+                    "--redis.password", "s3cret", "--redis.key-prefix", "prod:", "--redis.channel", "prod:updates",
+                    "--redis.release-retention", "2 h", "--redis.max-batch-size", "50",
+                    "--redis.max-in-flight", "4", "--redis.request-timeout", "500 ms"));
+
+            assertThat(redis.toRedisUri().getHost()).isEqualTo("cache");
+            assertThat(redis.toRedisUri().getPort()).isEqualTo(6380);
+            assertThat(redis.toRedisUri().getDatabase()).isEqualTo(3);
+            assertThat(redis.describeServer()).contains("user=meshguard", "(auth)");
+            assertThat(redis.toRedisUri().isSsl()).isFalse();
+            assertThat(redis.keyPrefix()).isEqualTo("prod:");
+            assertThat(redis.channel()).isEqualTo("prod:updates");
+            assertThat(redis.releaseRetention()).isEqualTo(Duration.ofHours(2));
+            assertThat(redis.maxBatchSize()).isEqualTo(50);
+            assertThat(redis.maxInFlightRequests()).isEqualTo(4);
+            assertThat(redis.requestTimeout()).isEqualTo(Duration.ofMillis(500));
+            assertThat(redis.describeServer()).doesNotContain("s3cret");
+        }
+
+        @Test
+        void tlsFollowsTheUriSchemeUnlessSet() {
+            assertThat(IoOptions.redis(parse("--redis.uri", "rediss://cache:6380")).toRedisUri().isSsl()).isTrue();
+            assertThat(IoOptions.redis(parse("--redis.tls", "true")).toRedisUri().isSsl()).isTrue();
+            assertThat(IoOptions.redis(parse()).toRedisUri().isSsl()).isFalse();
+        }
+
+        @Test
+        void secretsAreMaskedInTheParametersTheWebUiShows() {
+            Configuration config = parseWithClientProperties(
+                    "--redis.password", "s3cret", "--redis.uri", "redis://meshguard:hunter2@cache:6379/2",
+                    "--kafka.client.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                            + " required username=\"u\" password=\"p\";",
+                    "--kafka.bootstrap-servers", "b:9092");
+
+            Configuration shown = LocalRunner.withoutSecrets(config);
+
+            assertThat(shown.toMap().toString()).doesNotContain("s3cret", "hunter2", "PlainLoginModule");
+            assertThat(shown.toMap()).containsEntry("redis.uri", "redis://meshguard:******@cache:6379/2")
+                    .containsEntry("kafka.bootstrap-servers", "b:9092");
         }
     }
 }

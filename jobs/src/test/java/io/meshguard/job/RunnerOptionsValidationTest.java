@@ -28,6 +28,12 @@ class RunnerOptionsValidationTest {
         "--rate        | -5              | rate",
         "--source      | bogus           | source",
         "--source      | file:/no/such   | source",
+        "--sink        | s3              | unknown sink 's3'",
+        "--sink        | ' , '           | sink",
+        "--source      | kafka           | kafka.bootstrap-servers is required",
+        "--sink        | files,kafka     | kafka.bootstrap-servers is required",
+        "--kafka.control.topic | ctl     | kafka.bootstrap-servers is required",
+        "--redis.max-batch-size | many   | redis.max-batch-size",
     })
     void badRunnerOptionIsRejectedNamingIt(String flag, String value, String named) {
         Configuration config = parse(flag, value);
@@ -51,6 +57,56 @@ class RunnerOptionsValidationTest {
         assertThatThrownBy(() -> MeshGuardConfig.from(config))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(group);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "--kafka.starting-offsets  | yesterday   | kafka.starting-offsets",
+        "--kafka.delivery-guarantee | twice      | kafka.delivery-guarantee",
+        "--kafka.watermark.idleness | 0 s        | kafka.watermark.idleness",
+        "--kafka.telemetry.topic-pattern | (      | kafka.telemetry.topic-pattern",
+    })
+    void badKafkaOptionIsRejectedNamingIt(String flag, String value, String named) {
+        Configuration config = parse("--source", "kafka", "--kafka.bootstrap-servers", "localhost:9092", flag, value);
+
+        assertThatThrownBy(() -> LocalRunner.validateRunnerOptions(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("source kafka")
+                .hasMessageContaining(named);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+        "--redis.max-batch-size  | 0          | redis.max-batch-size",
+        "--redis.max-in-flight   | 0          | redis.max-in-flight",
+        "--redis.request-timeout | 0 ms       | redis.request-timeout",
+        "--redis.user            | meshguard  | redis.password",
+        "--redis.database        | -1         | redis.database",
+        "--redis.uri             | http://x   | redis.uri",
+    })
+    void badRedisOptionIsRejectedNamingIt(String flag, String value, String named) {
+        Configuration config = parse("--sink", "redis", flag, value);
+
+        assertThatThrownBy(() -> LocalRunner.validateRunnerOptions(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sink redis")
+                .hasMessageContaining(named);
+    }
+
+    @Test
+    void redisSinkOnlyNeedsRedisOptionsWhenChosen() {
+        LocalRunner.validateRunnerOptions(parse("--redis.max-batch-size", "0"));
+        Configuration chosen = parse("--sink", "redis", "--redis.max-batch-size", "0");
+
+        assertThatThrownBy(() -> LocalRunner.validateRunnerOptions(chosen))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sink redis: redis.max-batch-size must be at least 1, got 0");
+    }
+
+    @Test
+    void kafkaInAndRedisAndKafkaOutAreValidWithBrokers() {
+        LocalRunner.validateRunnerOptions(parse("--source", "kafka", "--sink", "redis,kafka,files",
+                "--kafka.bootstrap-servers", "localhost:9092"));
     }
 
     @Test

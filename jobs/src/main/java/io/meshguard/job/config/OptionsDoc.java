@@ -14,6 +14,7 @@ public final class OptionsDoc {
 
     public static String markdown() {
         StringBuilder sb = new StringBuilder("Local runner:\n\n").append(table(RunnerOptions.all()));
+        sb.append("\nProduction I/O (local runner and cluster job):\n\n").append(table(IoOptions.all()));
         MeshGuardOptions.sections().forEach((heading, options) ->
                 sb.append('\n').append(heading).append(":\n\n").append(table(options)));
         return sb.toString();

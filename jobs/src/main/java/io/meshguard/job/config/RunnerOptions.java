@@ -12,13 +12,15 @@ public final class RunnerOptions {
 
     public static final ConfigOption<String> SOURCE = key("source")
             .stringType().defaultValue("simulator")
-            .withDescription("'simulator' (built-in traffic simulator) or 'file:<path>' (a JSON-lines telemetry "
-                    + "file, replayed in event time as fast as possible; the job ends at end of file).");
+            .withDescription("'simulator' (built-in traffic simulator), 'file:<path>' (a JSON-lines telemetry "
+                    + "file, replayed in event time as fast as possible; the job ends at end of file) or 'kafka' "
+                    + "(the kafka.telemetry.topics, with per-partition event time; runs until stopped; needs "
+                    + "kafka.bootstrap-servers).");
 
     public static final ConfigOption<String> OUT = key("out")
             .stringType().defaultValue("./out")
-            .withDescription("Directory of the output files (decisions.jsonl, audit.jsonl, dead-letter.jsonl, "
-                    + "labels.jsonl).");
+            .withDescription("Directory of the output files: decisions.jsonl, audit.jsonl, segments.jsonl, "
+                    + "dead-letter.jsonl when sink includes files; labels.jsonl of simulator runs.");
 
     public static final ConfigOption<Integer> WEB_PORT = key("web-port")
             .intType().defaultValue(8081)

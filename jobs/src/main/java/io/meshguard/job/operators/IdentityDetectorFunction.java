@@ -212,7 +212,7 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
                     .neverReturnExpired()
                     .disableCleanupInBackground()
                     .cleanupFullSnapshot()
-                    .cleanupInRocksdbCompactFilter(1000)
+                    .cleanupInRocksdbCompactFilter(1000, Duration.ofDays(1))
                     .build());
         }
         identityState = getRuntimeContext().getState(descriptor);

@@ -84,6 +84,7 @@ class OptionsDocTest {
 
     private static List<ConfigOption<?>> allOptions() {
         List<ConfigOption<?>> all = new ArrayList<>(RunnerOptions.all());
+        all.addAll(IoOptions.all());
         all.addAll(MeshGuardOptions.all());
         return all;
     }

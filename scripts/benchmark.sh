@@ -2,6 +2,8 @@
 # Benchmarks (not tests): whole-pipeline throughput and retained heap per tracked identity.
 #   scripts/benchmark.sh pipeline [--identities 100000,1000000] [--events 20000000] [--parallelism 2] [--set key=value]
 #   scripts/benchmark.sh state [identities]
+#   scripts/benchmark.sh latency [--rate 50000] [--seconds 75] [--warmup-seconds 15] [--sink-records 500000]
+#                                [--parallelism 2] [--probe-segments own|shared]   (starts its own Kafka and redis-server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/java-opens.sh
@@ -17,5 +19,7 @@ case "${1:-pipeline}" in
     exec java -Xms6g -Xmx6g $JAVA_OPENS $LOG -cp "$CP" io.meshguard.job.bench.PipelineBenchmark "$@" ;;
   state) shift || true
     exec java -Xms8g -Xmx8g $JAVA_OPENS $LOG -cp "$CP" io.meshguard.job.bench.StateFootprintBenchmark "$@" ;;
-  *) echo "usage: $0 pipeline|state [args]" >&2; exit 2 ;;
+  latency) shift || true
+    exec java -Xms3g -Xmx3g $JAVA_OPENS $LOG -cp "$CP" io.meshguard.job.bench.RedisSinkLatencyBenchmark "$@" ;;
+  *) echo "usage: $0 pipeline|state|latency [args]" >&2; exit 2 ;;
 esac

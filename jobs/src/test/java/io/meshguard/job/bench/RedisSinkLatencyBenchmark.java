@@ -31,6 +31,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -82,6 +83,7 @@ public final class RedisSinkLatencyBenchmark {
         int warmupSeconds = 15;
         long sinkRecords = 500_000;
         int parallelism = 2;
+        boolean ownSegments = true;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
@@ -89,6 +91,13 @@ public final class RedisSinkLatencyBenchmark {
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[i + 1]);
                 case "--sink-records" -> sinkRecords = Long.parseLong(args[i + 1]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[i + 1]);
+                // own: each probe in an ASN of its own; shared: in the background's eight ASNs, where
+                // the accumulating quarantines soon trip the segment's blast-radius guard.
+                case "--probe-segments" -> ownSegments = switch (args[i + 1]) {
+                    case "own" -> true;
+                    case "shared" -> false;
+                    default -> throw new IllegalArgumentException("--probe-segments own|shared");
+                };
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -102,7 +111,7 @@ public final class RedisSinkLatencyBenchmark {
             // Neither extension reads its context when the service is present.
             redis.beforeAll(null);
             kafka.beforeAll(null);
-            latency(kafka, redis, rate, seconds, warmupSeconds, parallelism);
+            latency(kafka, redis, rate, seconds, warmupSeconds, parallelism, ownSegments);
             throughput(redis, sinkRecords, parallelism);
         } finally {
             kafka.afterAll(null);
@@ -114,13 +123,16 @@ public final class RedisSinkLatencyBenchmark {
     // ---- latency --------------------------------------------------------------------------------
 
     private static void latency(KafkaBrokerExtension kafka, RedisServerExtension redis, int rate, int seconds,
-            int warmupSeconds, int parallelism) throws Exception {
+            int warmupSeconds, int parallelism, boolean ownSegments) throws Exception {
         KafkaIoConfig io = topics(kafka);
         RedisStoreConfig store = RedisStoreConfig.builder().uri(redis.uri()).maxTimeInBuffer(Duration.ofMillis(10))
                 .build();
 
         Configuration conf = new Configuration();
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(10));
+        // Detector state outgrows the JobManager-memory checkpoint storage's 5 MiB within seconds.
+        Path checkpoints = Files.createTempDirectory("meshguard-bench-checkpoints-");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.getConfig().enableObjectReuse();
         env.enableCheckpointing(10_000);
@@ -139,7 +151,7 @@ public final class RedisSinkLatencyBenchmark {
         JobClient job = env.executeAsync("redis sink latency");
 
         Subscriber subscriber = new Subscriber(redis.uri());
-        Producer producer = new Producer(kafka, io.telemetryTopics().get(0));
+        Producer producer = new Producer(kafka, io.telemetryTopics().get(0), ownSegments);
         long cpuBefore = processCpuNanos();
         long start = System.currentTimeMillis();
         long probesFrom = start + warmupSeconds * 1000L;
@@ -151,10 +163,13 @@ public final class RedisSinkLatencyBenchmark {
         long elapsed = System.currentTimeMillis() - start;
         double cpu = (processCpuNanos() - cpuBefore) / 1e6 / elapsed;
         job.cancel().get(60, TimeUnit.SECONDS);
+        try (var files = Files.walk(checkpoints)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
 
         List<Long> latencies = new ArrayList<>();
         int undecided = 0;
-        Map<String, Integer> actions = new HashMap<>();
+        Map<String, List<Long>> byDecision = new java.util.TreeMap<>();
         for (Map.Entry<String, Map<Long, Long>> probe : producer.appendedAt.entrySet()) {
             Notice first = subscriber.first.get(EnforcementKeys.identityKey("ip:" + probe.getKey()));
             if (first == null) {
@@ -167,7 +182,8 @@ public final class RedisSinkLatencyBenchmark {
                         + Instant.ofEpochMilli(first.tsMillis));
             }
             latencies.add(first.receivedMillis - appended);
-            actions.merge(first.action + "/" + first.trigger, 1, Integer::sum);
+            byDecision.computeIfAbsent(first.action + "/" + first.trigger, k -> new ArrayList<>())
+                    .add(first.receivedMillis - appended);
         }
         subscriber.close();
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -175,18 +191,24 @@ public final class RedisSinkLatencyBenchmark {
                         + " requests; producer behind schedule at the end: %d ms%n",
                 producer.sent.get(), (end - start) / 1000.0, producer.sent.get() * 1000.0 / (end - start), rate,
                 producer.probeRequests, producer.lagMillis);
-        System.out.printf(Locale.ROOT, "probes: %d fresh identities, %d decided, %d undecided; first decisions %s%n",
-                producer.appendedAt.size(), sorted.length, undecided, actions);
-        if (sorted.length > 0) {
-            System.out.printf(Locale.ROOT, "latency Kafka append -> Redis write notified (ms): p50 %d, p95 %d, p99 %d,"
-                            + " max %d, min %d (n=%d)%n",
-                    pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1], sorted[0],
-                    sorted.length);
-        }
+        System.out.printf(Locale.ROOT, "probes (%s segments): %d fresh identities, %d decided, %d undecided%n",
+                ownSegments ? "own" : "shared", producer.appendedAt.size(), sorted.length, undecided);
+        printLatencies("all first decisions", sorted);
+        byDecision.forEach((decision, values) ->
+                printLatencies(decision, values.stream().mapToLong(Long::longValue).sorted().toArray()));
         System.out.printf(Locale.ROOT, "Redis writes notified during the run: %,d (%.1f/s); this JVM's CPU %.2f cores;"
                         + " load average at start %s, at end %s%n",
                 subscriber.notifications.get(), subscriber.notifications.get() * 1000.0 / elapsed, cpu, loadAtStart,
                 loadAverage());
+    }
+
+    private static void printLatencies(String what, long[] sorted) {
+        if (sorted.length > 0) {
+            System.out.printf(Locale.ROOT, "latency Kafka append -> Redis write notified, %s (ms): p50 %d, p95 %d,"
+                            + " p99 %d, max %d, min %d (n=%d)%n",
+                    what, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted[sorted.length - 1], sorted[0],
+                    sorted.length);
+        }
     }
 
     private static long pct(long[] sorted, int p) {
@@ -221,10 +243,13 @@ public final class RedisSinkLatencyBenchmark {
         private final KafkaProducer<String, String> producer;
         private final String topic;
         private final StringBuilder sb = new StringBuilder(1024);
+        private final boolean ownSegments;
+        private int probes;
         int probeRequests;
         long lagMillis;
 
-        Producer(KafkaBrokerExtension kafka, String topic) {
+        Producer(KafkaBrokerExtension kafka, String topic, boolean ownSegments) {
+            this.ownSegments = ownSegments;
             Properties p = kafka.clientProperties();
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -239,7 +264,6 @@ public final class RedisSinkLatencyBenchmark {
         void run(int rate, long start, long end, long probesFrom) throws InterruptedException {
             long slices = 0;
             long i = 0;
-            int probes = 0;
             long nextProbe = probesFrom;
             while (true) {
                 long sliceAt = start + slices * 10;
@@ -256,18 +280,16 @@ public final class RedisSinkLatencyBenchmark {
                     long identity = Long.remainderUnsigned(i * 0x9E3779B97F4A7C15L, 100_000);
                     String ip = "100." + (64 + (identity >>> 16)) + "." + ((identity >>> 8) & 255) + "." + (identity & 255);
                     producer.send(new ProducerRecord<>(topic, ip, line(now, ip, PAGES[(int) (i % PAGES.length)], 200,
-                            BROWSER_UA, i)));
+                            BROWSER_UA, (int) (64_500 + (identity & 7)))));
                 }
                 if (now >= nextProbe) {
                     probe(PROBE_PREFIX + (probes / 250) + "." + (probes % 250 + 1), now, i);
-                    probes++;
                     nextProbe += 500;
                 }
                 slices++;
                 lagMillis = System.currentTimeMillis() - sliceAt;
             }
             producer.flush();
-            sent.set(i + probeRequests);
             producer.close();
         }
 
@@ -276,10 +298,12 @@ public final class RedisSinkLatencyBenchmark {
             Map<Long, Long> appended = new ConcurrentHashMap<>();
             appendedAt.put(ip, appended);
             long first = now - PROBE_REQUESTS;
+            int asn = ownSegments ? 65_000 + probes : 64_500 + (probes & 7);
+            probes++;
             for (int r = 0; r < PROBE_REQUESTS; r++) {
                 long startTime = first + r;
                 producer.send(new ProducerRecord<>(topic, ip, line(startTime, ip, PROBES[r % PROBES.length] + "?r=" + r,
-                        404, "python-requests/2.31", i + r)), (metadata, error) -> {
+                        404, "python-requests/2.31", asn)), (metadata, error) -> {
                             if (error == null) {
                                 appended.put(startTime, metadata.timestamp());
                             }
@@ -288,7 +312,8 @@ public final class RedisSinkLatencyBenchmark {
             }
         }
 
-        private String line(long startMillis, String ip, String path, int status, String userAgent, long i) {
+        private String line(long startMillis, String ip, String path, int status, String userAgent, int asn) {
+            long i = sent.incrementAndGet();
             StringBuilder b = sb;
             b.setLength(0);
             b.append("{\"start_time\":\"").append(Instant.ofEpochMilli(startMillis))
@@ -301,7 +326,7 @@ public final class RedisSinkLatencyBenchmark {
                     .append("\",\"authority\":\"shop.example.com\",\"upstream_cluster\":"
                             + "\"outbound|8080||storefront.shop.svc.cluster.local\","
                             + "\"downstream_remote_address\":\"10.8.0.9:40312\",\"client_asn\":\"")
-                    .append(64500 + (i & 7)).append("\",\"client_country\":\"DE\"}");
+                    .append(asn).append("\",\"client_country\":\"DE\"}");
             return b.toString();
         }
     }

@@ -1,0 +1,490 @@
+package io.meshguard.job.production;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.meshguard.job.MeshGuardWorkflow;
+import io.meshguard.job.config.MeshGuardConfig;
+import io.meshguard.job.config.MeshGuardOptions;
+import io.meshguard.job.kafka.KafkaIoConfig;
+import io.meshguard.job.kafka.KafkaSinks;
+import io.meshguard.job.kafka.KafkaTelemetrySource;
+import io.meshguard.job.services.KafkaBrokerExtension;
+import io.meshguard.job.services.RedisServerExtension;
+import io.meshguard.job.sinks.redis.RedisEnforcementSink;
+import io.meshguard.job.sinks.redis.RedisStoreConfig;
+import io.meshguard.model.RawTelemetry;
+import io.meshguard.sim.SimulationConfig;
+import io.meshguard.sim.TrafficSimulator;
+import io.meshguard.store.EnforcementRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Killing the job mid-stream and starting a new one from its last retained checkpoint, on the same
+ * input topic, against a real broker and redis-server: the new job replays what the first one did
+ * after that checkpoint. Redis must refuse every replayed write older than what it holds (no key's
+ * version ever goes down while a subscriber watches), the compacted topic read with {@code
+ * read_committed} must hold each (key, version) once, and Redis must end with every key's highest
+ * version from the topic.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class RestartFromCheckpointIntegrationTest {
+    private static final int PARALLELISM = 2;
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final String PREFIX = RedisStoreConfig.DEFAULT_KEY_PREFIX;
+    private static final String NAME = "restart";
+
+    @RegisterExtension
+    @Order(1)
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+
+    @RegisterExtension
+    @Order(2)
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    @RegisterExtension
+    @Order(3)
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(PARALLELISM)
+                    .build());
+
+    @TempDir
+    Path checkpoints;
+
+    private final List<JobClient> jobs = new ArrayList<>();
+
+    @AfterEach
+    void cancelJobs() throws Exception {
+        for (JobClient job : jobs) {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void jobRestoredFromItsLastCheckpointNeverRegressesRedisNorDuplicatesTheTopic() throws Exception {
+        KafkaIoConfig kafka = createTopics();
+        long start = (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis()) / 1000 * 1000;
+        TrafficSimulator simulator = new TrafficSimulator(
+                SimulationConfig.builder().seed(23).durationSeconds(90).startEpochMillis(start).build());
+        long ticks = simulator.tickCount();
+
+        try (WatchedStore store = new WatchedStore(REDIS.uri());
+                KafkaProducer<String, String> producer = producer()) {
+            RedisStoreConfig redis = RedisStoreConfig.builder().uri(REDIS.uri())
+                    .maxTimeInBuffer(Duration.ofMillis(20)).build();
+
+            // First job: the first 40% of the traffic, then the next 30% slowly, killed while
+            // reading it, right after a checkpoint that covered some decisions completed.
+            JobClient first = start(kafka, redis, null);
+            produce(producer, kafka, simulator, 0, ticks * 4 / 10, 0);
+            assertThat(await(() -> store.keysSeen() > 0 && Checkpoints.LATEST.get() >= 2))
+                    .as("decisions in Redis and two checkpoints completed").isTrue();
+            Thread producing = new Thread(() -> produce(producer, kafka, simulator, ticks * 4 / 10, ticks * 7 / 10, 150));
+            producing.start();
+            long checkpointed = Checkpoints.LATEST.get();
+            assertThat(await(() -> Checkpoints.LATEST.get() >= checkpointed + 2)).isTrue();
+            Thread.sleep(400);
+            first.cancel().get(30, TimeUnit.SECONDS);
+            assertThat(await(() -> status(first) == JobStatus.CANCELED)).as("first job cancelled").isTrue();
+            int writesBySecondJobStart = store.notifications();
+            Path checkpoint = latestCheckpoint(checkpoints.resolve(first.getJobID().toHexString()));
+            System.out.printf("[restart] first job cancelled after checkpoint %d, %d Redis writes, %d keys;"
+                    + " restoring %s%n", Checkpoints.LATEST.get(), writesBySecondJobStart, store.keysSeen(),
+                    checkpoint);
+
+            // Second job from the retained checkpoint, while the rest of the traffic arrives.
+            JobClient second = start(kafka, redis, checkpoint.toUri().toString());
+            producing.join();
+            produce(producer, kafka, simulator, ticks * 7 / 10, ticks, 0);
+            assertThat(await(() -> committedOffsetsReachTheEnd(kafka)))
+                    .as("the second job checkpointed past the last telemetry record").isTrue();
+            // The sinks commit on the same checkpoint notification as the source's offsets: let it land.
+            Thread.sleep(3_000);
+            second.cancel().get(30, TimeUnit.SECONDS);
+
+            List<ConsumerRecord<String, String>> committed = read(kafka.enforcementTopic(), "read_committed");
+            List<ConsumerRecord<String, String>> uncommitted = read(kafka.enforcementTopic(), "read_uncommitted");
+
+            // Redis: no key's version ever went down, as read after each notification.
+            Map<String, List<Long>> seen = store.versionsByKey();
+            for (Map.Entry<String, List<Long>> e : seen.entrySet()) {
+                long previous = 0;
+                for (long version : e.getValue()) {
+                    if (version > 0) {
+                        assertThat(version).as("versions of %s in Redis, in notification order: %s", e.getKey(),
+                                e.getValue()).isGreaterThanOrEqualTo(previous);
+                        previous = version;
+                    }
+                }
+            }
+
+            // Topic, read_committed: each (key, version) once, versions increasing per key.
+            Map<String, Long> highest = new TreeMap<>();
+            Map<String, Integer> pairs = new HashMap<>();
+            for (ConsumerRecord<String, String> r : committed) {
+                long version = version(r);
+                assertThat(pairs.merge(r.key() + "@" + version, 1, Integer::sum))
+                        .as("(key, version) %s@%d in the committed topic", r.key(), version).isEqualTo(1);
+                Long before = highest.put(r.key(), version);
+                assertThat(version).as("versions of %s in the topic", r.key())
+                        .isGreaterThan(before == null ? 0 : before);
+            }
+            assertThat(highest).isNotEmpty();
+
+            // Redis ends with every key's highest version from the topic.
+            for (Map.Entry<String, Long> e : highest.entrySet()) {
+                assertThat(store.redis.hget(PREFIX + e.getKey(), "version")).as("version of %s in Redis", e.getKey())
+                        .isEqualTo(Long.toString(e.getValue()));
+            }
+
+            // Every write Redis accepted is in the committed topic too: nothing the first job
+            // committed was lost, and what it wrote after its checkpoint the second job wrote again.
+            List<String> notInTopic = new ArrayList<>();
+            seen.forEach((key, versions) -> versions.stream().filter(v -> v > 0)
+                    .filter(v -> !pairs.containsKey(key + "@" + v)).forEach(v -> notInTopic.add(key + "@" + v)));
+            // Not asserted: see the report of this test (the restored job's re-commit of the checkpoint's
+            // transactions is fenced under Kafka's transactions V2; whether that loses records is open).
+            System.out.printf("[restart] (key, version) accepted by Redis but missing from the committed topic: %s%n",
+                    notInTopic);
+
+            long replayedInTopic = uncommitted.size() - committed.size();
+            System.out.printf("[restart] topic: %d committed records over %d keys (%d tombstones); %d more "
+                            + "records in aborted transactions (the first job's uncheckpointed output); Redis: %d "
+                            + "notifications over %d keys, %d of them after the restore%n",
+                    committed.size(), highest.size(), committed.stream().filter(r -> r.value() == null).count(),
+                    replayedInTopic, store.notifications(), seen.size(),
+                    store.notifications() - writesBySecondJobStart);
+            assertThat(replayedInTopic).as("the first job's writes after its last checkpoint, aborted")
+                    .isPositive();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static KafkaIoConfig createTopics() throws Exception {
+        Map<String, String> s = new HashMap<>();
+        s.put(KafkaIoConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        s.put(KafkaIoConfig.TELEMETRY_TOPICS, NAME + "-telemetry");
+        s.put(KafkaIoConfig.CONTROL_TOPIC, NAME + "-control");
+        s.put(KafkaIoConfig.DEAD_LETTER_TOPIC, NAME + "-dead-letters");
+        s.put(KafkaIoConfig.ENFORCEMENT_TOPIC, NAME + "-enforcement");
+        s.put(KafkaIoConfig.AUDIT_TOPIC, NAME + "-audit");
+        s.put(KafkaIoConfig.GROUP_ID, "meshguard-" + NAME);
+        s.put(KafkaIoConfig.STARTING_OFFSETS, "earliest");
+        s.put(KafkaIoConfig.DELIVERY_GUARANTEE, "exactly-once");
+        s.put(KafkaIoConfig.TRANSACTIONAL_ID_PREFIX, "meshguard-" + NAME);
+        s.put(KafkaIoConfig.WATERMARK_IDLENESS, "1s");
+        KafkaIoConfig config = KafkaIoConfig.from(s);
+        KAFKA.createTopic(config.telemetryTopics().get(0), 2);
+        KAFKA.createTopic(config.controlTopic(), 1);
+        KAFKA.createTopic(config.deadLetterTopic(), 1);
+        KAFKA.createTopic(config.enforcementTopic(), 2, Map.of("cleanup.policy", "compact"));
+        KAFKA.createTopic(config.auditTopic(), 1);
+        return config;
+    }
+
+    /**
+     * The production wiring with 1-s checkpoints retained on cancellation; {@code restoreFrom} a
+     * checkpoint path, or null for a fresh start.
+     */
+    private JobClient start(KafkaIoConfig kafka, RedisStoreConfig redis, String restoreFrom) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(PARALLELISM);
+        env.enableCheckpointing(1000);
+        Configuration options = new Configuration();
+        // Segments judge rates after 10 learned intervals, so the run has segment entries too.
+        options.set(MeshGuardOptions.SEGMENT_WARMUP_INTERVALS, 10);
+        MeshGuardWorkflow.Streams streams = MeshGuardWorkflow.defineWorkflow(env,
+                KafkaTelemetrySource.telemetry(env, kafka).map(new NoteCheckpoints())
+                        .uid("note-checkpoints").name("Note checkpoints"),
+                KafkaTelemetrySource.controlLines(env, kafka),
+                MeshGuardConfig.from(options));
+        DataStream<EnforcementRecord> enforcement = streams.enforcingDecisions()
+                .map(EnforcementRecord::of).returns(EnforcementRecord.class)
+                .uid("decision-records").name("Decision records")
+                .union(streams.segmentUpdates().map(EnforcementRecord::of).returns(EnforcementRecord.class)
+                        .uid("segment-records").name("Segment records"));
+        KafkaSinks.sinkEnforcement(enforcement, kafka);
+        enforcement.sinkTo(RedisEnforcementSink.create(redis)).uid("redis-enforcement-sink").name("Redis store");
+        KafkaSinks.sinkAudit(streams.audit(), kafka);
+        KafkaSinks.sinkDeadLetters(streams.deadLetters(), kafka);
+        JobClient job = env.executeAsync(restoreFrom == null ? "first job" : "restored job");
+        jobs.add(job);
+        return job;
+    }
+
+    private static JobStatus status(JobClient job) {
+        try {
+            return job.getJobStatus().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The retained checkpoint with the highest id under the job's checkpoint directory. */
+    private static Path latestCheckpoint(Path jobDir) throws IOException {
+        try (Stream<Path> dirs = Files.list(jobDir)) {
+            Optional<Path> latest = dirs
+                    .filter(d -> d.getFileName().toString().startsWith("chk-"))
+                    .filter(d -> Files.exists(d.resolve("_metadata")))
+                    .max((a, b) -> Long.compare(checkpointId(a), checkpointId(b)));
+            return latest.orElseThrow(() -> new AssertionError("no retained checkpoint in " + jobDir));
+        }
+    }
+
+    private static long checkpointId(Path dir) {
+        return Long.parseLong(dir.getFileName().toString().substring("chk-".length()));
+    }
+
+    private static final Pattern CLIENT = Pattern.compile(
+            "\"(?:x_forwarded_for|downstream_peer_uri_san|user_id)\":\"([^\"]*)\"");
+
+    /**
+     * Ticks {@code [from, to)} in time order, pausing every 25 ticks. Records are keyed by client, so
+     * each identity's requests stay in order in one partition and a replay decides as the first run did.
+     */
+    private static void produce(KafkaProducer<String, String> producer, KafkaIoConfig kafka,
+            TrafficSimulator simulator, long from, long to, long pauseMillis) {
+        String topic = kafka.telemetryTopics().get(0);
+        List<String> lines = new ArrayList<>();
+        for (long tick = from; tick < to; tick++) {
+            lines.clear();
+            simulator.generateTick(tick, lines::add);
+            for (String line : lines) {
+                producer.send(new ProducerRecord<>(topic, client(line), line));
+            }
+            if (pauseMillis > 0 && tick % 25 == 24) {
+                producer.flush();
+                sleep(pauseMillis);
+            }
+        }
+        producer.flush();
+    }
+
+    private static String client(String line) {
+        StringBuilder key = new StringBuilder();
+        Matcher m = CLIENT.matcher(line);
+        while (m.find()) {
+            key.append(m.group(1)).append('|');
+        }
+        return key.toString();
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties p = KAFKA.clientProperties();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p);
+    }
+
+    /** Whether the job's group has committed (on a checkpoint) every telemetry partition's end offset. */
+    private static boolean committedOffsetsReachTheEnd(KafkaIoConfig kafka) {
+        try (Admin admin = Admin.create(KAFKA.clientProperties())) {
+            String topic = kafka.telemetryTopics().get(0);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(kafka.groupId())
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 2; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet().stream()
+                    .allMatch(e -> committed.get(e.getKey()) != null
+                            && committed.get(e.getKey()).offset() >= e.getValue().offset());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static List<ConsumerRecord<String, String>> read(String topic, String isolation) {
+        Properties p = KAFKA.clientProperties();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> read = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("reading %s", topic).isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+            return read;
+        }
+    }
+
+    private static long version(ConsumerRecord<String, String> r) {
+        Header header = r.headers().lastHeader(KafkaSinks.VERSION_HEADER);
+        return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    private static boolean await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(100);
+        }
+        return true;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Records every write Redis accepted: the sink publishes each accepted key on the update
+     * channel, and the key's version is read right after, on one connection, so the reads happen in
+     * notification order.
+     */
+    private static final class WatchedStore implements AutoCloseable {
+        final RedisCommands<String, String> redis;
+        private final RedisClient client;
+        private final StatefulRedisConnection<String, String> connection;
+        private final StatefulRedisConnection<String, String> reader;
+        private final StatefulRedisPubSubConnection<String, String> pubSub;
+        private final Map<String, List<Long>> versions = new ConcurrentHashMap<>();
+        private final AtomicInteger notifications = new AtomicInteger();
+
+        WatchedStore(String uri) {
+            client = RedisClient.create(uri);
+            connection = client.connect();
+            redis = connection.sync();
+            reader = client.connect();
+            pubSub = client.connectPubSub();
+            pubSub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String key) {
+                    notifications.incrementAndGet();
+                    reader.async().hget(PREFIX + key, "version").thenAccept(v -> versions
+                            .computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(v == null ? -1L : Long.parseLong(v)));
+                }
+            });
+            pubSub.sync().subscribe(RedisStoreConfig.DEFAULT_CHANNEL);
+        }
+
+        int keysSeen() {
+            return versions.size();
+        }
+
+        int notifications() {
+            return notifications.get();
+        }
+
+        Map<String, List<Long>> versionsByKey() {
+            Map<String, List<Long>> copy = new TreeMap<>();
+            versions.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+            return copy;
+        }
+
+        @Override
+        public void close() {
+            pubSub.close();
+            reader.close();
+            connection.close();
+            client.shutdown();
+        }
+    }
+
+    /** The latest completed checkpoint; static because the MiniCluster runs the job in this JVM. */
+    static final class Checkpoints {
+        static final AtomicLong LATEST = new AtomicLong();
+
+        private Checkpoints() {}
+    }
+
+    /** Passes records through and notes each completed checkpoint's id (ids go on after a restore). */
+    static final class NoteCheckpoints implements MapFunction<RawTelemetry, RawTelemetry>, CheckpointListener {
+        @Override
+        public RawTelemetry map(RawTelemetry value) {
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            Checkpoints.LATEST.accumulateAndGet(checkpointId, Math::max);
+        }
+    }
+}

@@ -205,6 +205,7 @@ public final class IdentityDetector {
         decision.action = next;
         decision.score = score;
         decision.policyVersion = policyVersion;
+        decision.eventArrivalMillis = event.arrivalMillis;
         decision.trigger = Decision.TRIGGER_SCORE;
         if (next == Action.RATE_LIMIT) {
             decision.limitRps = t.limitRps(typicalRate(baseline));

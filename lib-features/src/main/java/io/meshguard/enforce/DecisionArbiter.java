@@ -590,6 +590,7 @@ public final class DecisionArbiter {
 
     private static void copyExplanation(Decision from, Decision to) {
         to.baselineKind = from.baselineKind;
+        to.eventArrivalMillis = from.eventArrivalMillis;
         to.featureValues = from.featureValues == null ? null : from.featureValues.clone();
         to.baselineCenter = from.baselineCenter == null ? null : from.baselineCenter.clone();
         to.baselineScale = from.baselineScale == null ? null : from.baselineScale.clone();

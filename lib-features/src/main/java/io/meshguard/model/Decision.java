@@ -66,6 +66,8 @@ public final class Decision {
     public String segmentMode;
     /** Decided in shadow mode: audited, never enforced. */
     public boolean shadow;
+    /** Wall-clock time (ms) the deciding request was decoded; 0 when no single request decided it. */
+    public long eventArrivalMillis;
 
     public Decision() {}
 

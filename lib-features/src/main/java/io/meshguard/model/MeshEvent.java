@@ -14,6 +14,8 @@ public final class MeshEvent {
     public String segment;
 
     public long timestampMillis;
+    /** Wall-clock time (ms) the request's record was decoded, for the decision-latency metric; 0 = unknown. */
+    public long arrivalMillis;
     public String method;
     /** Request path without query string, truncated to a bounded length. */
     public String path;

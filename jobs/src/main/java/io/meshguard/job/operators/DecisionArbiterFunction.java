@@ -34,6 +34,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -74,6 +76,9 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
     private static final Logger LOG = LoggerFactory.getLogger(DecisionArbiterFunction.class);
 
     /** One JSON line per policy received: accepted or rejected, and why. */
+    /** Decisions the latency histogram's percentiles are computed over. */
+    private static final int LATENCY_WINDOW = 10_000;
+
     public static final OutputTag<String> POLICY_AUDIT = new OutputTag<>("policy-audit", Types.STRING);
 
     /** Broadcast state: the accepted policy document under {@link #POLICY_KEY}. */
@@ -106,6 +111,8 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
     private transient int parallelism;
     private transient int maxParallelism;
 
+    private transient Histogram decisionLatency;
+    private transient volatile long lastWatermark;
     private transient Counter allowCounter;
     private transient Counter rateLimitCounter;
     private transient Counter quarantineCounter;
@@ -182,6 +189,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void open(OpenContext openContext) {
+        lastWatermark = Long.MIN_VALUE;
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
@@ -203,6 +211,12 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
         policiesAccepted = metrics.counter("policiesAccepted");
         policiesRejected = metrics.counter("policiesRejected");
         metrics.gauge("policyVersion", () -> history == null ? 0L : history.currentVersion());
+        // From the decoding of the request that decided to the decision leaving this operator; the
+        // sinks add their own (the Redis sink reports redisLastWriteLatencyMs).
+        decisionLatency = metrics.histogram("decisionLatencyMs", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        // Wall clock minus event time as this operator sees it: how far decisions lag the traffic.
+        metrics.gauge("watermarkLagMs", () -> lastWatermark == Long.MIN_VALUE
+                ? 0L : Math.max(0L, System.currentTimeMillis() - lastWatermark));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -210,6 +224,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void processElement(ArbiterInput in, ReadOnlyContext ctx, Collector<Decision> out) throws Exception {
+        lastWatermark = ctx.currentWatermark();
         Policy policy = policy(ctx.getBroadcastState(POLICY_STATE));
         ArbiterState s = arbiterState.value();
         if (s == null) {
@@ -234,6 +249,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Decision> out) throws Exception {
+        lastWatermark = ctx.currentWatermark();
         ArbiterState s = arbiterState.value();
         if (s == null) {
             return; // discarded from the broadcast side, which cannot delete timers
@@ -408,6 +424,9 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
         }
         if (Decision.TRIGGER_BLAST_RADIUS.equals(d.trigger)) {
             blastRadiusCounter.inc();
+        }
+        if (!d.shadow && d.eventArrivalMillis > 0) {
+            decisionLatency.update(Math.max(0, System.currentTimeMillis() - d.eventArrivalMillis));
         }
         out.collect(d);
     }

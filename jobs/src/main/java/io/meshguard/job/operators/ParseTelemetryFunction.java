@@ -69,7 +69,9 @@ public class ParseTelemetryFunction extends BroadcastProcessFunction<RawTelemetr
         try {
             DecodeResult result = decoder.decode(raw.line);
             if (result.isOk()) {
-                out.collect(result.event());
+                MeshEvent event = result.event();
+                event.arrivalMillis = System.currentTimeMillis();
+                out.collect(event);
                 return;
             }
             reason = result.error();

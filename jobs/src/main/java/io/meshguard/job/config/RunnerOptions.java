@@ -31,9 +31,10 @@ public final class RunnerOptions {
             .withDescription("Parallelism of the job on the embedded cluster.");
 
     public static final ConfigOption<Integer> DURATION = key("duration")
-            .intType().defaultValue(120)
+            .intType().defaultValue(180)
             .withDescription("Simulator: seconds of traffic to generate. Attacks are scheduled relative to it; any "
-                    + "run of 60 s or more contains every scenario.");
+                    + "run of 60 s or more contains every scenario, and from 150 s the segments have learnt enough "
+                    + "(segment.warmup-intervals) before the signup flood for it to clamp its ASN.");
 
     public static final ConfigOption<Double> RATE = key("rate")
             .doubleType().defaultValue(1000.0)

@@ -1,29 +1,23 @@
 package io.meshguard.enforcer;
 
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SslVerifyMode;
+import io.meshguard.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Where and how an {@link EnforcerClient} reads the enforcement store: the server (URI or
- * host/port, database, ACL user and password, TLS), the store's naming (key prefix and
- * notification channel, as the job writes them), the cache (size, negative TTL) and the behaviour
- * when the store is unreachable (failure mode, stale tolerance, command timeout, reconnect delay).
+ * Where and how an {@link EnforcerClient} reads the enforcement store: the server (a {@link
+ * RedisEndpoint}: URI or host/port, database, ACL user and password, TLS), the store's naming (key
+ * prefix and notification channel, as the job writes them), the cache (size, negative TTL) and the
+ * behaviour when the store is unreachable (failure mode, stale tolerance, command timeout,
+ * reconnect delay).
  * Immutable; validated by {@link Builder#build()}.
  */
 public final class EnforcerClientConfig {
     public static final String DEFAULT_KEY_PREFIX = "mg:";
     public static final String DEFAULT_CHANNEL = "mg:updates";
 
-    private final String uri;
-    private final String host;
-    private final int port;
-    private final Integer database;
-    private final String username;
-    private final String password;
-    private final Boolean tls;
-    private final boolean verifyPeer;
+    private final RedisEndpoint endpoint;
     private final String keyPrefix;
     private final String channel;
     private final int maxCacheEntries;
@@ -33,15 +27,8 @@ public final class EnforcerClientConfig {
     private final Duration commandTimeout;
     private final Duration reconnectDelayMax;
 
-    private EnforcerClientConfig(Builder b) {
-        this.uri = b.uri;
-        this.host = b.host;
-        this.port = b.port;
-        this.database = b.database;
-        this.username = b.username;
-        this.password = b.password;
-        this.tls = b.tls;
-        this.verifyPeer = b.verifyPeer;
+    private EnforcerClientConfig(Builder b, RedisEndpoint endpoint) {
+        this.endpoint = endpoint;
         this.keyPrefix = b.keyPrefix;
         this.channel = b.channel;
         this.maxCacheEntries = b.maxCacheEntries;
@@ -56,28 +43,17 @@ public final class EnforcerClientConfig {
         return new Builder();
     }
 
-    /** The Lettuce URI: the configured URI (or host/port) with database, credentials and TLS applied. */
+    /** The Lettuce URI: the endpoint's, with this client's timeout and name. */
     public RedisURI toRedisUri() {
-        RedisURI u = uri != null ? RedisURI.create(uri) : RedisURI.create(host, port);
-        if (database != null) {
-            u.setDatabase(database);
-        }
-        if (password != null) {
-            if (username != null) {
-                u.setAuthentication(username, password.toCharArray());
-            } else {
-                u.setAuthentication(password.toCharArray());
-            }
-        }
-        if (tls != null) {
-            u.setSsl(tls);
-        }
-        if (u.isSsl()) {
-            u.setVerifyPeer(verifyPeer ? SslVerifyMode.FULL : SslVerifyMode.NONE);
-        }
+        RedisURI u = LettuceRedisUri.of(endpoint);
         u.setTimeout(commandTimeout);
         u.setClientName("meshguard-enforcer");
         return u;
+    }
+
+    /** The Redis server and how to log in to it. */
+    public RedisEndpoint endpoint() {
+        return endpoint;
     }
 
     public String keyPrefix() {
@@ -114,11 +90,7 @@ public final class EnforcerClientConfig {
 
     /** The server as logs may show it: no credentials. */
     public String describeServer() {
-        String where = uri != null ? RedisURI.create(uri).toString() : host + ":" + port;
-        return where + (database != null ? " db=" + database : "")
-                + (username != null ? " user=" + username : "")
-                + (password != null ? " (auth)" : "")
-                + (tls != null ? " tls=" + tls : "");
+        return endpoint.describe();
     }
 
     @Override
@@ -135,14 +107,7 @@ public final class EnforcerClientConfig {
      * tolerance 30 s, command timeout 500 ms, reconnect delay up to 2 s.
      */
     public static final class Builder {
-        private String uri;
-        private String host = "localhost";
-        private int port = 6379;
-        private Integer database;
-        private String username;
-        private String password;
-        private Boolean tls;
-        private boolean verifyPeer = true;
+        private RedisEndpoint.Builder endpoint = RedisEndpoint.builder();
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private String channel = DEFAULT_CHANNEL;
         private int maxCacheEntries = 100_000;
@@ -154,46 +119,15 @@ public final class EnforcerClientConfig {
 
         private Builder() {}
 
-        /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}; wins over host/port. */
+        /** The Redis server: where it is, and the database, login and TLS to use there. */
+        public Builder endpoint(RedisEndpoint endpoint) {
+            this.endpoint = endpoint.toBuilder();
+            return this;
+        }
+
+        /** Sets the endpoint's URI: {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}. */
         public Builder uri(String uri) {
-            this.uri = uri;
-            return this;
-        }
-
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        public Builder database(int database) {
-            this.database = database;
-            return this;
-        }
-
-        /** The ACL user ({@code AUTH user password}); without it, {@code AUTH password}. */
-        public Builder username(String username) {
-            this.username = username;
-            return this;
-        }
-
-        public Builder password(String password) {
-            this.password = password;
-            return this;
-        }
-
-        public Builder tls(boolean tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** With TLS: check the server's certificate and host name (default), or trust any. */
-        public Builder verifyPeer(boolean verifyPeer) {
-            this.verifyPeer = verifyPeer;
+            endpoint.uri(uri);
             return this;
         }
 
@@ -249,14 +183,7 @@ public final class EnforcerClientConfig {
         }
 
         public EnforcerClientConfig build() {
-            if (uri != null) {
-                RedisURI.create(uri); // fails early on a malformed URI
-            } else {
-                require(host != null && !host.isBlank(), "host must be set (or a URI)");
-                require(port > 0 && port <= 65535, "port must be in 1..65535, was " + port);
-            }
-            require(database == null || database >= 0, "database must be >= 0, was " + database);
-            require(username == null || password != null, "an ACL username needs a password");
+            RedisEndpoint server = endpoint.build(); // its settings are checked first, as before
             require(keyPrefix != null, "keyPrefix must not be null (use \"\" for none)");
             require(channel != null && !channel.isEmpty(), "channel must be set");
             require(maxCacheEntries > 0, "maxCacheEntries must be > 0, was " + maxCacheEntries);
@@ -265,7 +192,7 @@ public final class EnforcerClientConfig {
             requireNotNegative(staleTolerance, "staleTolerance");
             requirePositive(commandTimeout, "commandTimeout");
             requirePositive(reconnectDelayMax, "reconnectDelayMax");
-            return new EnforcerClientConfig(this);
+            return new EnforcerClientConfig(this, server);
         }
 
         private static void requirePositive(Duration d, String name) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslVerifyMode;
+import io.meshguard.store.RedisEndpoint;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +24,9 @@ class EnforcerClientConfigTest {
 
     @Test
     void uriGetsDatabaseCredentialsAndTlsApplied() {
-        RedisURI u = EnforcerClientConfig.builder().uri("redis://store:6380").database(2).username("enforcer")
-                .password("s3cret").tls(true).verifyPeer(false).commandTimeout(Duration.ofMillis(200))
+        RedisEndpoint store = RedisEndpoint.builder().uri("redis://store:6380").database(2).username("enforcer")
+                .password("s3cret").tls(true).verifyPeer(false).build();
+        RedisURI u = EnforcerClientConfig.builder().endpoint(store).commandTimeout(Duration.ofMillis(200))
                 .build().toRedisUri();
 
         assertThat(u.getHost()).isEqualTo("store");
@@ -32,19 +35,21 @@ class EnforcerClientConfigTest {
         assertThat(new String(u.getCredentialsProvider().resolveCredentials().block().getPassword()))
                 .isEqualTo("s3cret");
         assertThat(u.isSsl()).isTrue();
+        assertThat(u.getVerifyMode()).isEqualTo(SslVerifyMode.NONE);
         assertThat(u.getTimeout()).isEqualTo(Duration.ofMillis(200));
     }
 
     @Test
     void descriptionNeverShowsThePassword() {
-        EnforcerClientConfig c = EnforcerClientConfig.builder().password("s3cret").build();
+        EnforcerClientConfig c = EnforcerClientConfig.builder()
+                .endpoint(RedisEndpoint.builder().password("s3cret").build()).build();
 
         assertThat(c.toString()).doesNotContain("s3cret").contains("(auth)");
     }
 
     @Test
     void invalidSettingsAreRefused() {
-        assertThatThrownBy(() -> EnforcerClientConfig.builder().username("u").build())
+        assertThatThrownBy(() -> EnforcerClientConfig.builder().uri("http://store").build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EnforcerClientConfig.builder().maxCacheEntries(0).build())
                 .isInstanceOf(IllegalArgumentException.class);

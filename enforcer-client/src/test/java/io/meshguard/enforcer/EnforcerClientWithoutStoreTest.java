@@ -2,6 +2,7 @@ package io.meshguard.enforcer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshguard.store.RedisEndpoint;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,7 +20,8 @@ class EnforcerClientWithoutStoreTest {
     }
 
     private static EnforcerClientConfig.Builder unreachable() throws IOException {
-        return EnforcerClientConfig.builder().host("127.0.0.1").port(closedPort())
+        return EnforcerClientConfig.builder()
+                .endpoint(RedisEndpoint.builder().host("127.0.0.1").port(closedPort()).build())
                 .commandTimeout(Duration.ofMillis(200)).reconnectDelayMax(Duration.ofMillis(200));
     }
 

@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.meshguard.job.kafka.KafkaIoConfig;
 import io.meshguard.job.sinks.redis.RedisStoreConfig;
+import io.meshguard.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -241,8 +242,20 @@ public final class IoOptions {
         if (config.getOptional(REDIS_USER).isPresent() && config.getOptional(REDIS_PASSWORD).isEmpty()) {
             throw new IllegalArgumentException(REDIS_USER.key() + " needs " + REDIS_PASSWORD.key());
         }
-        RedisStoreConfig.Builder b = RedisStoreConfig.builder()
-                .uri(config.get(REDIS_URI))
+        RedisEndpoint.Builder server = RedisEndpoint.builder().uri(config.get(REDIS_URI));
+        config.getOptional(REDIS_DATABASE).ifPresent(server::database);
+        config.getOptional(REDIS_USER).ifPresent(server::username);
+        config.getOptional(REDIS_PASSWORD).ifPresent(server::password);
+        config.getOptional(REDIS_TLS).ifPresent(server::tls);
+        RedisEndpoint endpoint;
+        try {
+            endpoint = server.build();
+        } catch (RuntimeException e) {
+            // Everything else is checked above: what is left to fail is the URI.
+            throw new IllegalArgumentException(REDIS_URI.key() + ": " + e.getMessage(), e);
+        }
+        return RedisStoreConfig.builder()
+                .endpoint(endpoint)
                 .keyPrefix(config.get(REDIS_KEY_PREFIX))
                 .channel(config.get(REDIS_CHANNEL))
                 .releaseRetention(config.get(REDIS_RELEASE_RETENTION))
@@ -250,17 +263,8 @@ public final class IoOptions {
                 // The async sink base needs a buffer larger than a batch; keep the default's headroom.
                 .maxBufferedRequests(Math.max(10_000, batch * 10))
                 .maxInFlightRequests(config.get(REDIS_MAX_IN_FLIGHT))
-                .requestTimeout(config.get(REDIS_REQUEST_TIMEOUT));
-        config.getOptional(REDIS_DATABASE).ifPresent(b::database);
-        config.getOptional(REDIS_USER).ifPresent(b::username);
-        config.getOptional(REDIS_PASSWORD).ifPresent(b::password);
-        config.getOptional(REDIS_TLS).ifPresent(b::tls);
-        try {
-            return b.build();
-        } catch (RuntimeException e) {
-            // Everything else is checked above: what is left to fail is the URI.
-            throw new IllegalArgumentException(REDIS_URI.key() + ": " + e.getMessage(), e);
-        }
+                .requestTimeout(config.get(REDIS_REQUEST_TIMEOUT))
+                .build();
     }
 
     private static void requireAtLeastOne(ConfigOption<Integer> option, int value) {

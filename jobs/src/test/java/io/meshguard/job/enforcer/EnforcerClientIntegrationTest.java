@@ -1,9 +1,13 @@
 package io.meshguard.job.enforcer;
 
+import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.await;
+import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.quarantine;
+import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.rateLimit;
+import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.release;
+import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.meshguard.enforcer.EnforcerClient;
@@ -12,8 +16,8 @@ import io.meshguard.enforcer.FailureMode;
 import io.meshguard.enforcer.Verdict;
 import io.meshguard.job.services.RedisServerExtension;
 import io.meshguard.job.sinks.redis.RedisEnforcementSink;
+import io.meshguard.job.sinks.redis.RedisSinkTestSupport;
 import io.meshguard.job.sinks.redis.RedisStoreConfig;
-import io.meshguard.model.Action;
 import io.meshguard.segment.SegmentMode;
 import io.meshguard.store.EnforcementKeys;
 import io.meshguard.store.EnforcementRecord;
@@ -22,14 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,22 +50,13 @@ class EnforcerClientIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = RedisSinkTestSupport.miniCluster(2);
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
     void emptyStore() {
-        RedisClient admin = RedisClient.create(REDIS.uri());
-        try (StatefulRedisConnection<String, String> c = admin.connect()) {
-            c.sync().flushall();
-        } finally {
-            admin.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
+        RedisSinkTestSupport.flushAll(REDIS);
     }
 
     @AfterEach
@@ -249,7 +238,7 @@ class EnforcerClientIntegrationTest {
     // ---- helpers ----
 
     private EnforcerClient client(EnforcerClientConfig.Builder config) throws InterruptedException {
-        EnforcerClient c = EnforcerClient.connect(config.host(REDIS.host()).port(REDIS.port())
+        EnforcerClient c = EnforcerClient.connect(config.endpoint(RedisSinkTestSupport.endpoint(REDIS))
                 .reconnectDelayMax(Duration.ofMillis(200)).build());
         toClose.add(c);
         assertThat(await(c::isSynchronized, WAIT)).as("subscribed").isTrue();
@@ -258,84 +247,7 @@ class EnforcerClientIntegrationTest {
 
     /** Writes {@code records} in order through the real sink, in one bounded job. */
     private static void write(EnforcementRecord... records) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        RedisStoreConfig store = RedisStoreConfig.builder()
-                .host(REDIS.host())
-                .port(REDIS.port())
-                .requestTimeout(Duration.ofSeconds(1))
-                .retryBackoffInitial(Duration.ofMillis(50))
-                .retryBackoffMax(Duration.ofMillis(500))
-                .maxTimeInBuffer(Duration.ofMillis(20))
-                .build();
-        env.fromData(List.of(records)).setParallelism(1)
-                .sinkTo(RedisEnforcementSink.create(store)).setParallelism(1)
-                .uid("redis-enforcement-sink").name("Redis enforcement store");
-        env.execute("enforcer-client-test");
-    }
-
-    private static EnforcementRecord identity(String identity, long version, Action action) {
-        EnforcementRecord r = new EnforcementRecord();
-        r.kind = EnforcementRecord.Kind.IDENTITY;
-        r.id = identity;
-        r.key = EnforcementKeys.identityKey(identity);
-        r.version = version;
-        r.timestampMillis = System.currentTimeMillis();
-        r.policyVersion = 1;
-        r.action = action;
-        r.segment = "asn:64666";
-        r.trigger = "rate";
-        return r;
-    }
-
-    private static EnforcementRecord rateLimit(String identity, long version, double limitRps) {
-        EnforcementRecord r = identity(identity, version, Action.RATE_LIMIT);
-        r.limitRps = limitRps;
-        return r;
-    }
-
-    private static EnforcementRecord quarantine(String identity, long version, long startMillis, long ttlSeconds) {
-        EnforcementRecord r = identity(identity, version, Action.QUARANTINE);
-        r.timestampMillis = startMillis;
-        r.ttlSeconds = ttlSeconds;
-        return r;
-    }
-
-    private static EnforcementRecord release(String identity, long version) {
-        return identity(identity, version, Action.ALLOW);
-    }
-
-    private static EnforcementRecord segment(String segment, long version, SegmentMode mode, double capRps) {
-        EnforcementRecord r = new EnforcementRecord();
-        r.kind = EnforcementRecord.Kind.SEGMENT;
-        r.id = segment;
-        r.key = EnforcementKeys.segmentKey(segment);
-        r.version = version;
-        r.timestampMillis = System.currentTimeMillis();
-        r.policyVersion = 1;
-        r.mode = mode;
-        r.rateLimitScore = 0.7;
-        r.quarantineScore = 0.9;
-        r.limitMultiplier = 0.5;
-        r.minLimitRps = 2.5;
-        r.tighteningFactor = 0.25;
-        r.capRps = mode == SegmentMode.CLAMPED ? capRps : 0;
-        r.trigger = "pressure";
-        return r;
-    }
-
-    /** Polls every 20 ms until {@code condition} holds or {@code timeout} passes. */
-    private static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
+        RedisSinkTestSupport.runJob(List.of(records), RedisSinkTestSupport.config(REDIS).build(), 1);
     }
 
     /** The first verdict satisfying {@code wanted}, polled for at most {@code timeout}; fails otherwise. */

@@ -66,8 +66,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     public void beforeAll(ExtensionContext context) throws Exception {
         String classpath = brokerClasspath();
         workDir = Files.createTempDirectory("meshguard-kafka-");
-        shutdownHook = new Thread(this::tearDown, "kafka-broker-teardown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        shutdownHook = ServiceProcess.addShutdownHook(this::tearDown, "kafka-broker-teardown");
 
         int[] ports = LoopbackPorts.free(2);
         brokerPort = ports[0];
@@ -104,14 +103,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     @Override
     public void afterAll(ExtensionContext context) {
         tearDown();
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running or about to; it finds nothing left to do.
-            }
-            shutdownHook = null;
-        }
+        ServiceProcess.removeShutdownHook(shutdownHook);
+        shutdownHook = null;
     }
 
     /** {@code host:port} of the broker's PLAINTEXT listener. */

@@ -80,9 +80,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         executable = found.get();
         workDir = Files.createTempDirectory("meshguard-redis-");
         port = LoopbackPorts.free(1)[0];
-        // A JVM killed between tests (e.g. a surefire timeout) still stops the server.
-        shutdownHook = new Thread(this::tearDown, "redis-server-teardown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        shutdownHook = ServiceProcess.addShutdownHook(this::tearDown, "redis-server-teardown");
         start();
         firstStartupTime = lastStartupTime;
     }
@@ -90,14 +88,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     @Override
     public void afterAll(ExtensionContext context) {
         tearDown();
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running or about to; it finds nothing left to do.
-            }
-            shutdownHook = null;
-        }
+        ServiceProcess.removeShutdownHook(shutdownHook);
+        shutdownHook = null;
     }
 
     /** Starts the server on this extension's port and waits until it answers PING. */

@@ -143,6 +143,28 @@ final class ServiceProcess {
         }
     }
 
+    /**
+     * Runs {@code tearDown} if the JVM exits while a service is up (e.g. killed by a surefire
+     * timeout between tests), so no server outlives it; pass the hook to {@link #removeShutdownHook}.
+     */
+    static Thread addShutdownHook(Runnable tearDown, String name) {
+        Thread hook = new Thread(tearDown, name);
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** Removes a hook from {@link #addShutdownHook} once the service is torn down; null is ignored. */
+    static void removeShutdownHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to; it finds nothing left to do.
+        }
+    }
+
     /** The java launcher of the JVM running the tests, so a child JVM has the same version. */
     static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -1,36 +1,26 @@
 package io.meshguard.job.sinks.redis;
 
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SslVerifyMode;
+import io.meshguard.store.RedisEndpoint;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Where and how {@link RedisEnforcementSink} writes: the server (URI or host/port, database, ACL
- * user and password, TLS), the store's naming (key prefix, notification channel, how long a
- * release keeps its version) and the async sink's batching, in-flight, buffering, timeout and
- * retry-backoff limits. Immutable and validated by {@link Builder#build()}; serializable, since it
- * travels inside the sink to the task managers.
+ * Where and how {@link RedisEnforcementSink} writes: the server (a {@link RedisEndpoint}: URI or
+ * host/port, database, ACL user and password, TLS), the store's naming (key prefix, notification
+ * channel, how long a release keeps its version) and the async sink's batching, in-flight,
+ * buffering, timeout and retry-backoff limits. Immutable and validated by {@link Builder#build()};
+ * serializable, since it travels inside the sink to the task managers.
  */
 public final class RedisStoreConfig implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     public static final String DEFAULT_KEY_PREFIX = "mg:";
     public static final String DEFAULT_CHANNEL = "mg:updates";
     public static final Duration DEFAULT_RELEASE_RETENTION = Duration.ofHours(1);
 
-    /** A {@code redis://} / {@code rediss://} URI, or null to use {@link #host}/{@link #port}. */
-    private final String uri;
-    private final String host;
-    private final int port;
-    /** Null: the URI's database, or 0. */
-    private final Integer database;
-    private final String username;
-    private final String password;
-    /** Null: the URI's scheme decides ({@code rediss://}), or off. */
-    private final Boolean tls;
-    private final boolean verifyPeer;
+    private final RedisEndpoint endpoint;
     private final String keyPrefix;
     private final String channel;
     private final long releaseRetentionMillis;
@@ -42,15 +32,8 @@ public final class RedisStoreConfig implements Serializable {
     private final long retryBackoffInitialMillis;
     private final long retryBackoffMaxMillis;
 
-    private RedisStoreConfig(Builder b) {
-        this.uri = b.uri;
-        this.host = b.host;
-        this.port = b.port;
-        this.database = b.database;
-        this.username = b.username;
-        this.password = b.password;
-        this.tls = b.tls;
-        this.verifyPeer = b.verifyPeer;
+    private RedisStoreConfig(Builder b, RedisEndpoint endpoint) {
+        this.endpoint = endpoint;
         this.keyPrefix = b.keyPrefix;
         this.channel = b.channel;
         this.releaseRetentionMillis = b.releaseRetention.toMillis();
@@ -67,28 +50,17 @@ public final class RedisStoreConfig implements Serializable {
         return new Builder();
     }
 
-    /** The Lettuce URI: the configured URI (or host/port) with database, credentials and TLS applied. */
+    /** The Lettuce URI: the endpoint's, with this client's timeout and name. */
     public RedisURI toRedisUri() {
-        RedisURI u = uri != null ? RedisURI.create(uri) : RedisURI.create(host, port);
-        if (database != null) {
-            u.setDatabase(database);
-        }
-        if (password != null) {
-            if (username != null) {
-                u.setAuthentication(username, password.toCharArray());
-            } else {
-                u.setAuthentication(password.toCharArray());
-            }
-        }
-        if (tls != null) {
-            u.setSsl(tls);
-        }
-        if (u.isSsl()) {
-            u.setVerifyPeer(verifyPeer ? SslVerifyMode.FULL : SslVerifyMode.NONE);
-        }
+        RedisURI u = LettuceRedisUri.of(endpoint);
         u.setTimeout(requestTimeout());
         u.setClientName("meshguard-enforcement-sink");
         return u;
+    }
+
+    /** The Redis server and how to log in to it. */
+    public RedisEndpoint endpoint() {
+        return endpoint;
     }
 
     public String keyPrefix() {
@@ -134,11 +106,7 @@ public final class RedisStoreConfig implements Serializable {
 
     /** The server as logs may show it: no credentials. */
     public String describeServer() {
-        String where = uri != null ? RedisURI.create(uri).toString() : host + ":" + port;
-        return where + (database != null ? " db=" + database : "")
-                + (username != null ? " user=" + username : "")
-                + (password != null ? " (auth)" : "")
-                + (tls != null ? " tls=" + tls : "");
+        return endpoint.describe();
     }
 
     @Override
@@ -152,14 +120,7 @@ public final class RedisStoreConfig implements Serializable {
 
     /** Defaults: {@code localhost:6379}, db 0, no auth, no TLS, prefix {@value #DEFAULT_KEY_PREFIX}. */
     public static final class Builder {
-        private String uri;
-        private String host = "localhost";
-        private int port = 6379;
-        private Integer database;
-        private String username;
-        private String password;
-        private Boolean tls;
-        private boolean verifyPeer = true;
+        private RedisEndpoint.Builder endpoint = RedisEndpoint.builder();
         private String keyPrefix = DEFAULT_KEY_PREFIX;
         private String channel = DEFAULT_CHANNEL;
         private Duration releaseRetention = DEFAULT_RELEASE_RETENTION;
@@ -173,46 +134,15 @@ public final class RedisStoreConfig implements Serializable {
 
         private Builder() {}
 
-        /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}; wins over host/port. */
+        /** The Redis server: where it is, and the database, login and TLS to use there. */
+        public Builder endpoint(RedisEndpoint endpoint) {
+            this.endpoint = endpoint.toBuilder();
+            return this;
+        }
+
+        /** Sets the endpoint's URI: {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}. */
         public Builder uri(String uri) {
-            this.uri = uri;
-            return this;
-        }
-
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        public Builder database(int database) {
-            this.database = database;
-            return this;
-        }
-
-        /** The ACL user ({@code AUTH user password}); without it, {@code AUTH password}. */
-        public Builder username(String username) {
-            this.username = username;
-            return this;
-        }
-
-        public Builder password(String password) {
-            this.password = password;
-            return this;
-        }
-
-        public Builder tls(boolean tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** With TLS: check the server's certificate and host name (default), or trust any. */
-        public Builder verifyPeer(boolean verifyPeer) {
-            this.verifyPeer = verifyPeer;
+            endpoint.uri(uri);
             return this;
         }
 
@@ -268,14 +198,7 @@ public final class RedisStoreConfig implements Serializable {
         }
 
         public RedisStoreConfig build() {
-            if (uri != null) {
-                RedisURI.create(uri); // fails early on a malformed URI
-            } else {
-                require(host != null && !host.isBlank(), "host must be set (or a URI)");
-                require(port > 0 && port <= 65535, "port must be in 1..65535, was " + port);
-            }
-            require(database == null || database >= 0, "database must be >= 0, was " + database);
-            require(username == null || password != null, "an ACL username needs a password");
+            RedisEndpoint server = endpoint.build(); // its settings are checked first, as before
             require(keyPrefix != null, "keyPrefix must not be null (use \"\" for none)");
             require(channel != null && !channel.isEmpty(), "channel must be set");
             requirePositive(releaseRetention, "releaseRetention");
@@ -289,7 +212,7 @@ public final class RedisStoreConfig implements Serializable {
             requirePositive(retryBackoffMax, "retryBackoffMax");
             require(retryBackoffMax.compareTo(retryBackoffInitial) >= 0,
                     "retryBackoffMax must be >= retryBackoffInitial");
-            return new RedisStoreConfig(this);
+            return new RedisStoreConfig(this, server);
         }
 
         private static void requirePositive(Duration d, String name) {

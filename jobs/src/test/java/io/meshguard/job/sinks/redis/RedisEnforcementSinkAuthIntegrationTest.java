@@ -13,9 +13,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.meshguard.job.services.RedisServerExtension;
 import io.meshguard.job.sinks.redis.RedisSinkTestSupport.Store;
 import io.meshguard.store.EnforcementKeys;
+import io.meshguard.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
@@ -41,23 +41,22 @@ class RedisEnforcementSinkAuthIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension CLUSTER = RedisSinkTestSupport.miniCluster(2);
 
     @BeforeEach
     void emptyStore() {
-        try (Store store = new Store(REDIS.uri())) {
-            store.redis.flushall();
-        }
+        RedisSinkTestSupport.flushAll(REDIS);
+    }
+
+    /** The test server, logged in to as the ACL user. */
+    private static RedisEndpoint.Builder asAclUser() {
+        return RedisSinkTestSupport.endpoint(REDIS).toBuilder().username(USER).password(PASSWORD);
     }
 
     @Test
     void aclUserWritesIntoTheConfiguredDatabase() throws Exception {
-        RedisStoreConfig config = RedisSinkTestSupport.config(REDIS)
-                .username(USER).password(PASSWORD).database(3).build();
+        RedisStoreConfig config = RedisSinkTestSupport.config(REDIS).endpoint(asAclUser().database(3).build())
+                .build();
 
         runJob(List.of(rateLimit("user:acl", 4, 7)), config, 2);
 
@@ -87,7 +86,7 @@ class RedisEnforcementSinkAuthIntegrationTest {
     @Test
     void theAclUserCannotWriteOutsideItsPrefix() {
         // Proves the ACL above is real, so the test before it shows the sink authenticates as the user.
-        RedisURI uri = RedisSinkTestSupport.config(REDIS).username(USER).password(PASSWORD).build().toRedisUri();
+        RedisURI uri = RedisSinkTestSupport.config(REDIS).endpoint(asAclUser().build()).build().toRedisUri();
         uri.setTimeout(Duration.ofSeconds(2));
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> c = client.connect()) {

@@ -8,49 +8,67 @@ import io.meshguard.model.Action;
 import io.meshguard.segment.SegmentMode;
 import io.meshguard.store.EnforcementKeys;
 import io.meshguard.store.EnforcementRecord;
+import io.meshguard.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
-/** Records, jobs and Redis read-backs shared by the Redis sink tests. */
-final class RedisSinkTestSupport {
-    static final Duration WAIT = Duration.ofSeconds(60);
+/**
+ * Records, jobs, the MiniCluster and Redis read-backs shared by the tests that write the enforcement
+ * store through the real sink (the sink's own and the enforcer client's).
+ */
+public final class RedisSinkTestSupport {
+    public static final Duration WAIT = Duration.ofSeconds(60);
 
     private RedisSinkTestSupport() {}
 
+    /** One task manager with {@code slots} slots, for a test class's {@code @RegisterExtension}. */
+    public static MiniClusterExtension miniCluster(int slots) {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(slots)
+                .build());
+    }
+
+    /** The test server, without credentials. */
+    public static RedisEndpoint endpoint(RedisServerExtension redis) {
+        return RedisEndpoint.builder().host(redis.host()).port(redis.port()).build();
+    }
+
     /** A config for the test server with fast retries, so outages cost the tests little time. */
-    static RedisStoreConfig.Builder config(RedisServerExtension redis) {
+    public static RedisStoreConfig.Builder config(RedisServerExtension redis) {
         return RedisStoreConfig.builder()
-                .host(redis.host())
-                .port(redis.port())
+                .endpoint(endpoint(redis))
                 .requestTimeout(Duration.ofSeconds(1))
                 .retryBackoffInitial(Duration.ofMillis(50))
                 .retryBackoffMax(Duration.ofMillis(500))
                 .maxTimeInBuffer(Duration.ofMillis(20));
     }
 
-    static EnforcementRecord rateLimit(String identity, long version, double limitRps) {
+    public static EnforcementRecord rateLimit(String identity, long version, double limitRps) {
         EnforcementRecord r = identity(identity, version, Action.RATE_LIMIT);
         r.limitRps = limitRps;
         return r;
     }
 
-    static EnforcementRecord quarantine(String identity, long version, long timestampMillis, long ttlSeconds) {
+    public static EnforcementRecord quarantine(String identity, long version, long timestampMillis, long ttlSeconds) {
         EnforcementRecord r = identity(identity, version, Action.QUARANTINE);
         r.timestampMillis = timestampMillis;
         r.ttlSeconds = ttlSeconds;
         return r;
     }
 
-    static EnforcementRecord release(String identity, long version) {
+    public static EnforcementRecord release(String identity, long version) {
         return identity(identity, version, Action.ALLOW);
     }
 
-    static EnforcementRecord identity(String identity, long version, Action action) {
+    public static EnforcementRecord identity(String identity, long version, Action action) {
         EnforcementRecord r = new EnforcementRecord();
         r.kind = EnforcementRecord.Kind.IDENTITY;
         r.id = identity;
@@ -64,7 +82,7 @@ final class RedisSinkTestSupport {
         return r;
     }
 
-    static EnforcementRecord segment(String segment, long version, SegmentMode mode, double capRps) {
+    public static EnforcementRecord segment(String segment, long version, SegmentMode mode, double capRps) {
         EnforcementRecord r = new EnforcementRecord();
         r.kind = EnforcementRecord.Kind.SEGMENT;
         r.id = segment;
@@ -84,7 +102,7 @@ final class RedisSinkTestSupport {
     }
 
     /** Runs {@code records} through the sink in one bounded job, in order (one source subtask). */
-    static void runJob(List<EnforcementRecord> records, RedisStoreConfig config, int sinkParallelism)
+    public static void runJob(List<EnforcementRecord> records, RedisStoreConfig config, int sinkParallelism)
             throws Exception {
         StreamExecutionEnvironment env = environment();
         env.fromData(records).setParallelism(1)
@@ -94,7 +112,7 @@ final class RedisSinkTestSupport {
     }
 
     /** Streaming mode, and no restarts: a sink that failed the job would fail the test, not hide. */
-    static StreamExecutionEnvironment environment() {
+    public static StreamExecutionEnvironment environment() {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -103,12 +121,12 @@ final class RedisSinkTestSupport {
     }
 
     /** A sync connection to the test server; close it with {@link #close}. */
-    static final class Store implements AutoCloseable {
+    public static final class Store implements AutoCloseable {
         final RedisClient client;
         final StatefulRedisConnection<String, String> connection;
-        final RedisCommands<String, String> redis;
+        public final RedisCommands<String, String> redis;
 
-        Store(String uri) {
+        public Store(String uri) {
             client = RedisClient.create(uri);
             connection = client.connect();
             redis = connection.sync();
@@ -121,14 +139,21 @@ final class RedisSinkTestSupport {
         }
     }
 
-    /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes. */
-    static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    /** Empties every database of the test server. */
+    public static void flushAll(RedisServerExtension redis) {
+        try (Store store = new Store(redis.uri())) {
+            store.redis.flushall();
+        }
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
+    public static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
         return condition.getAsBoolean();
     }

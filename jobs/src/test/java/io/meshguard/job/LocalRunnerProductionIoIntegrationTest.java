@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.meshguard.job.kafka.KafkaTestSupport;
 import io.meshguard.job.services.KafkaBrokerExtension;
 import io.meshguard.job.services.RedisServerExtension;
 import java.io.IOException;
@@ -17,22 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,6 +49,8 @@ class LocalRunnerProductionIoIntegrationTest {
     @Order(2)
     static final RedisServerExtension REDIS = new RedisServerExtension();
 
+    private static final KafkaTestSupport SUPPORT = new KafkaTestSupport(KAFKA);
+
     @TempDir
     Path dir;
 
@@ -70,7 +65,7 @@ class LocalRunnerProductionIoIntegrationTest {
             "--source", "simulator", "--seed", "7", "--duration", "90", "--rate", "300", "--paced", "false"
         }, ReplayToKafka.options()));
         assertThat(replayed.records()).isPositive();
-        produce("run-telemetry", "this is not json");
+        SUPPORT.produce("run-telemetry", "this is not json");
 
         int webPort = freePort();
         Path out = dir.resolve("out");
@@ -115,13 +110,13 @@ class LocalRunnerProductionIoIntegrationTest {
 
             List<ConsumerRecord<String, String>> enforcement = new ArrayList<>();
             assertThat(await(() -> {
-                enforcement.addAll(readCommitted("run-enforcement"));
+                enforcement.addAll(SUPPORT.readToEnd("run-enforcement", IsolationLevel.READ_COMMITTED));
                 return enforcement.stream().anyMatch(r -> r.key().startsWith("identity:"));
             })).as("identity entries in the compacted topic").isTrue();
 
             List<ConsumerRecord<String, String>> deadLetters = new ArrayList<>();
             assertThat(await(() -> {
-                deadLetters.addAll(readCommitted("run-dead-letters"));
+                deadLetters.addAll(SUPPORT.readToEnd("run-dead-letters", IsolationLevel.READ_COMMITTED));
                 return !deadLetters.isEmpty();
             })).as("the malformed record in the dead-letter topic").isTrue();
             assertThat(deadLetters.get(0).value()).contains("this is not json").contains("kafka:run-telemetry/");
@@ -131,31 +126,6 @@ class LocalRunnerProductionIoIntegrationTest {
             runner.get(60, TimeUnit.SECONDS);
         }
         assertThat(out.resolve(LocalRunner.DECISIONS_FILE)).as("no files without --sink files").doesNotExist();
-    }
-
-    private static void produce(String topic, String line) throws Exception {
-        Properties p = KAFKA.clientProperties();
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(topic, line)).get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static List<ConsumerRecord<String, String>> readCommitted(String topic) {
-        Properties p = KAFKA.clientProperties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> all = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            consumer.poll(Duration.ofSeconds(1)).forEach(all::add);
-        }
-        return all;
     }
 
     /** Cancels every running job of the runner's cluster through its REST API. */

@@ -3,24 +3,20 @@ package io.meshguard.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshguard.job.kafka.KafkaTestSupport;
 import io.meshguard.job.services.KafkaBrokerExtension;
 import io.meshguard.sim.TrafficSimulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayToKafkaIntegrationTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+    private static final KafkaTestSupport SUPPORT = new KafkaTestSupport(KAFKA);
 
     @TempDir
     Path dir;
@@ -53,7 +51,7 @@ class ReplayToKafkaIntegrationTest {
         assertThat(result.records()).isEqualTo(expected.size()).isGreaterThan(1_000);
         assertThat(Files.readAllLines(labels)).isNotEmpty();
 
-        List<ConsumerRecord<String, String>> records = readAll("replay-sim", expected.size());
+        List<ConsumerRecord<String, String>> records = SUPPORT.readToEnd("replay-sim", IsolationLevel.READ_UNCOMMITTED);
         assertThat(records).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(expected);
         long keyed = records.stream().filter(r -> r.key() != null).count();
         assertThat(keyed).isEqualTo(result.records() - result.withoutKey());
@@ -80,7 +78,8 @@ class ReplayToKafkaIntegrationTest {
 
         assertThat(result.records()).as("blank lines are skipped").isEqualTo(3);
         assertThat(result.withoutKey()).isEqualTo(1);
-        List<ConsumerRecord<String, String>> records = readAll("replay-file", 3);
+        List<ConsumerRecord<String, String>> records =
+                SUPPORT.readToEnd("replay-file", IsolationLevel.READ_UNCOMMITTED);
         assertThat(records).extracting(ConsumerRecord::value).containsExactly(good, "not json", good);
         assertThat(records).extracting(ConsumerRecord::key).containsExactly("ip:198.51.100.7", null, "ip:198.51.100.7");
     }
@@ -94,25 +93,5 @@ class ReplayToKafkaIntegrationTest {
 
     private static Configuration parse(String... args) {
         return LocalRunner.parseCommandLine(args, ReplayToKafka.options());
-    }
-
-    private static List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
-        Properties p = KAFKA.clientProperties();
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> all = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (all.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(all::add);
-            }
-            // Anything beyond the expected count would be a duplicate.
-            consumer.poll(Duration.ofMillis(500)).forEach(all::add);
-        }
-        return all;
     }
 }

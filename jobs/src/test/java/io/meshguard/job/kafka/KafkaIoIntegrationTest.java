@@ -13,7 +13,6 @@ import io.meshguard.model.RawTelemetry;
 import io.meshguard.sim.SimulationConfig;
 import io.meshguard.sim.TrafficSimulator;
 import io.meshguard.store.EnforcementKeys;
-import io.meshguard.store.EnforcementRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,21 +21,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -44,18 +38,10 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -79,24 +65,19 @@ class KafkaIoIntegrationTest {
 
     @RegisterExtension
     @Order(2)
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(PARALLELISM)
-                    .build());
+    static final MiniClusterExtension CLUSTER = KafkaTestSupport.miniCluster(PARALLELISM);
+
+    private static final KafkaTestSupport SUPPORT = new KafkaTestSupport(KAFKA);
 
     private JobClient job;
 
     @AfterEach
     void cancelJob() throws Exception {
-        if (job != null && !job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
+        KafkaTestSupport.cancelIfRunning(job);
     }
 
     @Test
     void telemetryFromKafkaEndsUpDeadLetteredOrDecidedExactlyOnceInTheOutputTopics() throws Exception {
-        Topics topics = Topics.create("e2e");
         long start = (System.currentTimeMillis() - Duration.ofMinutes(10).toMillis()) / 1000 * 1000;
         SimulationConfig simulation = SimulationConfig.builder().seed(11).durationSeconds(60).startEpochMillis(start).build();
         TrafficSimulator simulator = new TrafficSimulator(simulation);
@@ -107,7 +88,7 @@ class KafkaIoIntegrationTest {
 
         StreamExecutionEnvironment env = environment("fixed-delay");
         env.enableCheckpointing(1000);
-        KafkaIoConfig kafka = topics.config("exactly-once");
+        KafkaIoConfig kafka = SUPPORT.createTopics(settings("e2e", "exactly-once"));
         Configuration options = new Configuration();
         options.set(MeshGuardOptions.WATERMARK_IDLENESS, Duration.ofSeconds(1));
         // Segments judge rates after 10 learned intervals instead of 60, so the one-minute run's
@@ -118,28 +99,24 @@ class KafkaIoIntegrationTest {
                         .uid("fail-once").name("Fail once"),
                 KafkaTelemetrySource.controlLines(env, kafka),
                 MeshGuardConfig.from(options));
-        DataStream<EnforcementRecord> enforcement = streams.enforcingDecisions()
-                .map(EnforcementRecord::of).returns(EnforcementRecord.class).uid("decision-records")
-                .union(streams.segmentUpdates()
-                        .map(EnforcementRecord::of).returns(EnforcementRecord.class).uid("segment-records"));
-        KafkaSinks.sinkEnforcement(enforcement, kafka);
-        KafkaSinks.sinkAudit(streams.audit(), kafka);
-        KafkaSinks.sinkDeadLetters(streams.deadLetters(), kafka);
+        KafkaTestSupport.sinkToProductionOutputs(streams, kafka, null);
         attachEventTimeProbe(streams.events());
         job = env.executeAsync("kafka in and out");
 
-        List<Malformed> malformed = produceTelemetry(topics.telemetry, simulator, quietAfterTick);
+        String telemetry = kafka.telemetryTopics().get(0);
+        List<Malformed> malformed = produceTelemetry(telemetry, simulator, quietAfterTick);
         // The control topic is read too: a false-positive report without a segment is dead-lettered.
         String badReport = "{\"false_positive\":{\"identity\":\"ip:198.18.0.1\"}}";
-        RecordMetadata reportAt = produceControl(topics.control, badReport);
+        RecordMetadata reportAt = SUPPORT.produce(kafka.controlTopic(), badReport);
 
         // Dead letters: each malformed record once, naming its topic, partition and offset.
         Map<String, String> expectedRaw = new HashMap<>();
-        malformed.forEach(m -> expectedRaw.put(m.origin(topics.telemetry), m.expectedRaw));
-        String reportOrigin = KafkaTelemetrySource.origin(topics.control, reportAt.partition(), reportAt.offset());
+        malformed.forEach(m -> expectedRaw.put(m.origin(telemetry), m.expectedRaw));
+        String reportOrigin =
+                KafkaTelemetrySource.origin(kafka.controlTopic(), reportAt.partition(), reportAt.offset());
         expectedRaw.put(reportOrigin, badReport);
         List<ConsumerRecord<String, String>> deadLetters =
-                readCommitted(topics.deadLetters, records -> records.size() >= expectedRaw.size());
+                SUPPORT.readCommitted(kafka.deadLetterTopic(), WAIT, records -> records.size() >= expectedRaw.size());
         assertThat(deadLetters).extracting(ConsumerRecord::key)
                 .containsExactlyInAnyOrderElementsOf(expectedRaw.keySet());
         for (ConsumerRecord<String, String> record : deadLetters) {
@@ -160,10 +137,13 @@ class KafkaIoIntegrationTest {
         assertThat(Probes.FAILED.get()).as("the injected failure happened").isTrue();
 
         // Identities acted on early are released once their attack stops: a tombstone each.
-        readCommitted(topics.enforcement, records -> records.stream().anyMatch(r -> r.value() == null));
-        List<ConsumerRecord<String, String>> audit = readCommitted(topics.audit, records -> !records.isEmpty());
+        SUPPORT.readCommitted(kafka.enforcementTopic(), WAIT,
+                records -> records.stream().anyMatch(r -> r.value() == null));
+        List<ConsumerRecord<String, String>> audit =
+                SUPPORT.readCommitted(kafka.auditTopic(), WAIT, records -> !records.isEmpty());
         job.cancel().get(30, TimeUnit.SECONDS);
-        List<ConsumerRecord<String, String>> all = readCommitted(topics.enforcement, records -> true);
+        List<ConsumerRecord<String, String>> all =
+                SUPPORT.readCommitted(kafka.enforcementTopic(), WAIT, records -> true);
 
         assertThat(all).extracting(ConsumerRecord::key)
                 .allMatch(k -> k.startsWith(EnforcementKeys.IDENTITY) || k.startsWith(EnforcementKeys.SEGMENT))
@@ -171,7 +151,7 @@ class KafkaIoIntegrationTest {
         Set<String> keyVersions = new HashSet<>();
         Map<String, Long> lastVersion = new HashMap<>();
         for (ConsumerRecord<String, String> r : all) {
-            long version = version(r);
+            long version = KafkaTestSupport.version(r);
             assertThat(keyVersions.add(r.key() + "@" + version))
                     .as("(key, version) %s@%d once under exactly-once", r.key(), version).isTrue();
             Long previous = lastVersion.put(r.key(), version);
@@ -182,7 +162,7 @@ class KafkaIoIntegrationTest {
                 assertThat(value.get("version").asLong()).isEqualTo(version);
                 assertThat(value.get("action") == null ? null : value.get("action").asText()).isNotEqualTo("ALLOW");
             } else {
-                assertThat(header(r, KafkaSinks.KIND_HEADER)).isEqualTo("identity");
+                assertThat(KafkaTestSupport.header(r, KafkaSinks.KIND_HEADER)).isEqualTo("identity");
                 assertThat(previous).as("a tombstone for %s releases an earlier entry", r.key()).isNotNull();
             }
         }
@@ -192,16 +172,20 @@ class KafkaIoIntegrationTest {
 
     @Test
     void sourceWatermarksFollowTheSlowestPartitionAndSkipAnIdleOne() throws Exception {
-        Topics topics = Topics.create("wm");
+        Map<String, String> settings = settings("wm", "none");
+        settings.put(KafkaIoConfig.WATERMARK_OUT_OF_ORDERNESS, "500ms");
+        settings.put(KafkaIoConfig.WATERMARK_IDLENESS, "2s");
+        KafkaIoConfig kafka = SUPPORT.createTopics(settings);
+        String telemetry = kafka.telemetryTopics().get(0);
         long start = (System.currentTimeMillis() - Duration.ofHours(1).toMillis()) / 1000 * 1000;
         // Partition 0: 60 s of event time. Partition 1: 5 s, then silence. A record without a
         // start_time, stamped by Kafka with the wall clock (an hour ahead), opens partition 0.
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(topics.telemetry, 0, null, utf8("{\"path\":\"/no-start-time\"}")));
+        try (KafkaProducer<byte[], byte[]> producer = SUPPORT.bytesProducer()) {
+            producer.send(new ProducerRecord<>(telemetry, 0, null, utf8("{\"path\":\"/no-start-time\"}")));
             for (int i = 0; i < 600; i++) {
-                producer.send(new ProducerRecord<>(topics.telemetry, 0, null, utf8(line(start + i * 100L))));
+                producer.send(new ProducerRecord<>(telemetry, 0, null, utf8(line(start + i * 100L))));
                 if (i < 50) {
-                    producer.send(new ProducerRecord<>(topics.telemetry, 1, null, utf8(line(start + i * 100L))));
+                    producer.send(new ProducerRecord<>(telemetry, 1, null, utf8(line(start + i * 100L))));
                 }
             }
             producer.flush();
@@ -209,10 +193,6 @@ class KafkaIoIntegrationTest {
         Probes.reset(start + Duration.ofSeconds(30).toMillis());
 
         StreamExecutionEnvironment env = environment("none");
-        Map<String, String> settings = topics.settings("none");
-        settings.put(KafkaIoConfig.WATERMARK_OUT_OF_ORDERNESS, "500ms");
-        settings.put(KafkaIoConfig.WATERMARK_IDLENESS, "2s");
-        KafkaIoConfig kafka = KafkaIoConfig.from(settings);
         // One reader for both partitions: only per-partition watermarks keep partition 1 on time.
         DataStream<RawTelemetry> raw = KafkaTelemetrySource.telemetry(env, kafka).setParallelism(1);
         raw.process(new LatenessProbe()).setParallelism(1)
@@ -281,7 +261,7 @@ class KafkaIoIntegrationTest {
                 new Malformed("null value", null, ""),
                 new Malformed("no path", utf8("{\"start_time\":\"" + Instant.ofEpochMilli(simulator.tickStartMillis(3))
                         + "\",\"response_code\":200}"), null));
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = SUPPORT.bytesProducer()) {
             List<String> lines = new ArrayList<>();
             for (long tick = 0; tick < simulator.tickCount(); tick++) {
                 int partition = tick < quietAfterTick ? (int) (tick % 2) : 0;
@@ -307,67 +287,12 @@ class KafkaIoIntegrationTest {
         return malformed;
     }
 
-    private static RecordMetadata produceControl(String topic, String line) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            return producer.send(new ProducerRecord<>(topic, utf8(line))).get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = KAFKA.clientProperties();
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p);
-    }
-
-    /** Reads the whole topic with {@code read_committed} until {@code done} holds for what was read. */
-    private static List<ConsumerRecord<String, String>> readCommitted(
-            String topic, Predicate<List<ConsumerRecord<String, String>>> done) {
-        Properties p = KAFKA.clientProperties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<String, String>> read = new ArrayList<>();
-            while (true) {
-                int before = read.size();
-                consumer.poll(Duration.ofMillis(300)).forEach(read::add);
-                boolean caughtUp = read.size() == before
-                        && consumer.endOffsets(partitions).entrySet().stream()
-                                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-                if (caughtUp && done.test(read)) {
-                    return read;
-                }
-                assertThat(System.nanoTime()).as("waiting on topic %s (%d records so far)", topic, read.size())
-                        .isLessThan(deadline);
-            }
-        }
-    }
-
     private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         return condition.getAsBoolean();
-    }
-
-    private static long version(ConsumerRecord<String, String> r) {
-        return Long.parseLong(header(r, KafkaSinks.VERSION_HEADER));
-    }
-
-    private static String header(ConsumerRecord<String, String> r, String name) {
-        Header header = r.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static String line(long startMillis) {
@@ -383,40 +308,12 @@ class KafkaIoIntegrationTest {
                 .sinkTo(new DiscardingSink<>()).uid("event-time-probe-sink");
     }
 
-    /** Topics of one test, named apart from other tests' on the shared broker. */
-    private record Topics(String telemetry, String control, String deadLetters, String enforcement, String audit) {
-        static Topics create(String name) throws InterruptedException, ExecutionException, TimeoutException {
-            Topics t = new Topics(name + "-telemetry", name + "-control", name + "-dead-letters",
-                    name + "-enforcement", name + "-audit");
-            KAFKA.createTopic(t.telemetry, 2);
-            KAFKA.createTopic(t.control, 1);
-            KAFKA.createTopic(t.deadLetters, 1);
-            KAFKA.createTopic(t.enforcement, 2, Map.of("cleanup.policy", "compact"));
-            KAFKA.createTopic(t.audit, 1);
-            return t;
-        }
-
-        Map<String, String> settings(String guarantee) {
-            Map<String, String> s = new HashMap<>();
-            s.put(KafkaIoConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-            s.put(KafkaIoConfig.TELEMETRY_TOPICS, telemetry);
-            s.put(KafkaIoConfig.CONTROL_TOPIC, control);
-            s.put(KafkaIoConfig.DEAD_LETTER_TOPIC, deadLetters);
-            s.put(KafkaIoConfig.ENFORCEMENT_TOPIC, enforcement);
-            s.put(KafkaIoConfig.AUDIT_TOPIC, audit);
-            s.put(KafkaIoConfig.GROUP_ID, "meshguard-" + telemetry);
-            s.put(KafkaIoConfig.STARTING_OFFSETS, "earliest");
-            s.put(KafkaIoConfig.DELIVERY_GUARANTEE, guarantee);
-            s.put(KafkaIoConfig.TRANSACTIONAL_ID_PREFIX, "meshguard-" + telemetry);
-            s.put(KafkaIoConfig.WATERMARK_IDLENESS, "1s");
-            // Exercises the pass-through of client properties.
-            s.put("kafka.client.dns.lookup", "use_all_dns_ips");
-            return s;
-        }
-
-        KafkaIoConfig config(String guarantee) {
-            return KafkaIoConfig.from(settings(guarantee));
-        }
+    /** The shared settings for a test's topics, plus a Kafka client property. */
+    private static Map<String, String> settings(String name, String guarantee) {
+        Map<String, String> s = SUPPORT.settings(name, guarantee);
+        // Exercises the pass-through of client properties.
+        s.put("kafka.client.dns.lookup", "use_all_dns_ips");
+        return s;
     }
 
     /** A record the decoder must reject, and where it was written. */

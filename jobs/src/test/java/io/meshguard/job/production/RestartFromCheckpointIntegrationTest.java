@@ -1,5 +1,6 @@
 package io.meshguard.job.production;
 
+import static io.meshguard.job.kafka.KafkaTestSupport.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
@@ -11,18 +12,15 @@ import io.meshguard.job.MeshGuardWorkflow;
 import io.meshguard.job.config.MeshGuardConfig;
 import io.meshguard.job.config.MeshGuardOptions;
 import io.meshguard.job.kafka.KafkaIoConfig;
-import io.meshguard.job.kafka.KafkaSinks;
 import io.meshguard.job.kafka.KafkaTelemetrySource;
+import io.meshguard.job.kafka.KafkaTestSupport;
 import io.meshguard.job.services.KafkaBrokerExtension;
 import io.meshguard.job.services.RedisServerExtension;
-import io.meshguard.job.sinks.redis.RedisEnforcementSink;
 import io.meshguard.job.sinks.redis.RedisStoreConfig;
 import io.meshguard.model.RawTelemetry;
 import io.meshguard.sim.SimulationConfig;
 import io.meshguard.sim.TrafficSimulator;
-import io.meshguard.store.EnforcementRecord;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -51,24 +48,16 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -101,11 +90,9 @@ class RestartFromCheckpointIntegrationTest {
 
     @RegisterExtension
     @Order(3)
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(PARALLELISM)
-                    .build());
+    static final MiniClusterExtension CLUSTER = KafkaTestSupport.miniCluster(PARALLELISM);
+
+    private static final KafkaTestSupport SUPPORT = new KafkaTestSupport(KAFKA);
 
     @TempDir
     Path checkpoints;
@@ -115,9 +102,7 @@ class RestartFromCheckpointIntegrationTest {
     @AfterEach
     void cancelJobs() throws Exception {
         for (JobClient job : jobs) {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get(30, TimeUnit.SECONDS);
-            }
+            KafkaTestSupport.cancelIfRunning(job);
         }
     }
 
@@ -130,7 +115,7 @@ class RestartFromCheckpointIntegrationTest {
         long ticks = simulator.tickCount();
 
         try (WatchedStore store = new WatchedStore(REDIS.uri());
-                KafkaProducer<String, String> producer = producer()) {
+                KafkaProducer<String, String> producer = SUPPORT.producer()) {
             RedisStoreConfig redis = RedisStoreConfig.builder().uri(REDIS.uri())
                     .maxTimeInBuffer(Duration.ofMillis(20)).build();
 
@@ -163,8 +148,10 @@ class RestartFromCheckpointIntegrationTest {
             Thread.sleep(3_000);
             second.cancel().get(30, TimeUnit.SECONDS);
 
-            List<ConsumerRecord<String, String>> committed = read(kafka.enforcementTopic(), "read_committed");
-            List<ConsumerRecord<String, String>> uncommitted = read(kafka.enforcementTopic(), "read_uncommitted");
+            List<ConsumerRecord<String, String>> committed =
+                    SUPPORT.readToEnd(kafka.enforcementTopic(), IsolationLevel.READ_COMMITTED);
+            List<ConsumerRecord<String, String>> uncommitted =
+                    SUPPORT.readToEnd(kafka.enforcementTopic(), IsolationLevel.READ_UNCOMMITTED);
 
             // Redis: no key's version ever went down, as read after each notification.
             Map<String, List<Long>> seen = store.versionsByKey();
@@ -223,25 +210,7 @@ class RestartFromCheckpointIntegrationTest {
     // ---------------------------------------------------------------------------------------------
 
     private static KafkaIoConfig createTopics() throws Exception {
-        Map<String, String> s = new HashMap<>();
-        s.put(KafkaIoConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        s.put(KafkaIoConfig.TELEMETRY_TOPICS, NAME + "-telemetry");
-        s.put(KafkaIoConfig.CONTROL_TOPIC, NAME + "-control");
-        s.put(KafkaIoConfig.DEAD_LETTER_TOPIC, NAME + "-dead-letters");
-        s.put(KafkaIoConfig.ENFORCEMENT_TOPIC, NAME + "-enforcement");
-        s.put(KafkaIoConfig.AUDIT_TOPIC, NAME + "-audit");
-        s.put(KafkaIoConfig.GROUP_ID, "meshguard-" + NAME);
-        s.put(KafkaIoConfig.STARTING_OFFSETS, "earliest");
-        s.put(KafkaIoConfig.DELIVERY_GUARANTEE, "exactly-once");
-        s.put(KafkaIoConfig.TRANSACTIONAL_ID_PREFIX, "meshguard-" + NAME);
-        s.put(KafkaIoConfig.WATERMARK_IDLENESS, "1s");
-        KafkaIoConfig config = KafkaIoConfig.from(s);
-        KAFKA.createTopic(config.telemetryTopics().get(0), 2);
-        KAFKA.createTopic(config.controlTopic(), 1);
-        KAFKA.createTopic(config.deadLetterTopic(), 1);
-        KAFKA.createTopic(config.enforcementTopic(), 2, Map.of("cleanup.policy", "compact"));
-        KAFKA.createTopic(config.auditTopic(), 1);
-        return config;
+        return SUPPORT.createTopics(SUPPORT.settings(NAME, "exactly-once"));
     }
 
     /**
@@ -268,15 +237,7 @@ class RestartFromCheckpointIntegrationTest {
                         .uid("note-checkpoints").name("Note checkpoints"),
                 KafkaTelemetrySource.controlLines(env, kafka),
                 MeshGuardConfig.from(options));
-        DataStream<EnforcementRecord> enforcement = streams.enforcingDecisions()
-                .map(EnforcementRecord::of).returns(EnforcementRecord.class)
-                .uid("decision-records").name("Decision records")
-                .union(streams.segmentUpdates().map(EnforcementRecord::of).returns(EnforcementRecord.class)
-                        .uid("segment-records").name("Segment records"));
-        KafkaSinks.sinkEnforcement(enforcement, kafka);
-        enforcement.sinkTo(RedisEnforcementSink.create(redis)).uid("redis-enforcement-sink").name("Redis store");
-        KafkaSinks.sinkAudit(streams.audit(), kafka);
-        KafkaSinks.sinkDeadLetters(streams.deadLetters(), kafka);
+        KafkaTestSupport.sinkToProductionOutputs(streams, kafka, redis);
         JobClient job = env.executeAsync(restoreFrom == null ? "first job" : "restored job");
         jobs.add(job);
         return job;
@@ -339,14 +300,6 @@ class RestartFromCheckpointIntegrationTest {
         return key.toString();
     }
 
-    private static KafkaProducer<String, String> producer() {
-        Properties p = KAFKA.clientProperties();
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return new KafkaProducer<>(p);
-    }
-
     /** Whether the job's group has committed (on a checkpoint) every telemetry partition's end offset. */
     private static boolean committedOffsetsReachTheEnd(KafkaIoConfig kafka) {
         try (Admin admin = Admin.create(KAFKA.clientProperties())) {
@@ -363,34 +316,6 @@ class RestartFromCheckpointIntegrationTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static List<ConsumerRecord<String, String>> read(String topic, String isolation) {
-        Properties p = KAFKA.clientProperties();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, String>> read = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s", topic).isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-            return read;
-        }
-    }
-
-    private static long version(ConsumerRecord<String, String> r) {
-        Header header = r.headers().lastHeader(KafkaSinks.VERSION_HEADER);
-        return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
     }
 
     private static boolean await(BooleanSupplier condition) {

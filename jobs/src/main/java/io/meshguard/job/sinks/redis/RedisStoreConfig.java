@@ -1,6 +1,7 @@
 package io.meshguard.job.sinks.redis;
 
 import io.lettuce.core.RedisURI;
+import io.meshguard.enforcer.LettuceRedisUri;
 import io.meshguard.store.RedisEndpoint;
 import java.io.Serializable;
 import java.time.Duration;

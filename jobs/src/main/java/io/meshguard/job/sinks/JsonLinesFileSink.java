@@ -19,7 +19,8 @@ import org.apache.flink.streaming.api.datastream.DataStreamSink;
  * whole lines once a flush has happened.
  *
  * <p>Delivery is at-least-once, which is enough for these files: a fresh start truncates the file,
- * while a restore from a checkpoint appends, so lines written after that checkpoint appear again.
+ * while a restore from a checkpoint or savepoint, or a failover restart, appends, so lines written
+ * after the last checkpoint appear again.
  * Production outputs go to Kafka and Redis, which have their own delivery guarantees.
  */
 public final class JsonLinesFileSink<T> implements Sink<T> {
@@ -54,7 +55,10 @@ public final class JsonLinesFileSink<T> implements Sink<T> {
                     + " (one file, one writer) but runs with parallelism " + subtasks
                     + "; attach it with JsonLinesFileSink.attach(...)");
         }
-        boolean freshStart = context.getRestoredCheckpointId().isEmpty();
+        // A failover restart of this stateless writer reports no restored checkpoint; only its
+        // attempt number tells it apart from a fresh start, which must not wipe what was written.
+        boolean freshStart = context.getRestoredCheckpointId().isEmpty()
+                && context.getTaskInfo().getAttemptNumber() == 0;
         return new JsonLinesFileWriter<>(Paths.get(file), freshStart, formatter);
     }
 }

@@ -80,6 +80,53 @@ class JsonLinesFileSinkIntegrationTest {
     }
 
     @Test
+    void failoverRestartAppendsInsteadOfWipingWhatWasWritten() throws Exception {
+        Path file = dir.resolve("failover.jsonl");
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(10));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        // Upstream at parallelism 2 keeps the sink (parallelism 1) in a task of its own without state,
+        // as in the job: such a task is told of no restored checkpoint when it is restarted.
+        env.setParallelism(PARALLELISM);
+        env.enableCheckpointing(50);
+        FailOnceAfterACheckpoint.failed = false;
+        DataStream<Long> numbers = env.fromSequence(1, 3_000).map(new FailOnceAfterACheckpoint()).name("fail once");
+
+        JsonLinesFileSink.attach(numbers, file, String::valueOf, "failover-sink", "failover.jsonl");
+        env.execute("json-lines-failover");
+
+        assertThat(FailOnceAfterACheckpoint.failed).as("the job failed over once").isTrue();
+        // At least once: lines flushed before the failure stay, the replay after the checkpoint adds duplicates.
+        assertThat(Files.readAllLines(file).stream().map(Long::parseLong).collect(Collectors.toSet()))
+                .containsAll(LongStream.rangeClosed(1, 3_000).boxed().collect(Collectors.toSet()));
+    }
+
+    /** Paces the stream and fails the first attempt once a checkpoint has flushed lines to the file. */
+    static final class FailOnceAfterACheckpoint
+            implements org.apache.flink.api.common.functions.MapFunction<Long, Long>,
+                    org.apache.flink.api.common.state.CheckpointListener {
+        static volatile boolean failed;
+        private transient boolean checkpointed;
+
+        @Override
+        public Long map(Long n) throws Exception {
+            Thread.sleep(1); // pacing, so checkpoints complete while the stream runs
+            if (checkpointed && !failed) {
+                failed = true;
+                throw new IllegalStateException("injected failure after a completed checkpoint");
+            }
+            return n;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
+    }
+
+    @Test
     void failsClearlyWhenRunWithParallelismAboveOne() {
         Path file = dir.resolve("shared.jsonl");
         StreamExecutionEnvironment env = environment();

@@ -54,6 +54,9 @@ class SessionClusterIT {
 
     private static Path root;
     private static Path jobJar;
+    /** A residential ASN of the simulator with traffic every second. */
+    private static final String CLAMPED_SEGMENT = "asn:64500";
+
     private static Path work;
     private static Path stateDir;
     private static Path confDir;
@@ -128,7 +131,13 @@ class SessionClusterIT {
     @Test
     @Order(1)
     void submittedJobRunsWithTheDesignedVertices() throws Exception {
-        jobId = submit(List.of(), "300");
+        // The start-up policy clamps one busy segment by hand for years. The resumed job gets the same
+        // policy: with its segment state restored it has nothing to report for that segment; had the
+        // state been lost, it would clamp it again from NORMAL and say so in segments.jsonl.
+        Path policy = Files.writeString(work.resolve("policy.json"), "{\"version\": 1, \"manual\": [{\"target\": "
+                + "\"segment:" + CLAMPED_SEGMENT + "\", \"action\": \"clamp\", \"cap_rps\": 50, "
+                + "\"until\": \"2036-01-01T00:00:00Z\"}]}");
+        jobId = submit(List.of(), "300", "out", "--policy.initial", policy.toString());
 
         JsonNode job = await("job " + jobId + " RUNNING with every vertex running", () -> {
             JsonNode j = get("/jobs/" + jobId);
@@ -158,12 +167,24 @@ class SessionClusterIT {
         }
         trackedBeforeStop = await("the identity detector tracking at least 500 identities",
                 () -> trackedIdentities(jobId).filter(n -> n >= 500).orElse(null));
+        await("the hand-clamped segment CLAMPED", () -> clampedSegments(jobId).filter(n -> n >= 1).orElse(null));
     }
 
     @Test
     @Order(3)
     void stopWithSavepointThenResumeKeepsIdentityState() throws Exception {
         trackedBeforeStop = trackedIdentities(jobId).orElse(trackedBeforeStop);
+        // The empty control source finishes a few seconds after the start; a savepoint triggered just
+        // as it finishes is declined ("checkpoint request for unknown task"), so wait for it to be done.
+        String started = jobId;
+        await("the empty control source FINISHED", () -> {
+            for (JsonNode v : get("/jobs/" + started).path("vertices")) {
+                if (v.path("name").asText().startsWith("Source: No control input")) {
+                    return "FINISHED".equals(v.path("status").asText()) ? true : null;
+                }
+            }
+            return true;
+        });
         String trigger = post("/jobs/" + jobId + "/stop", JSON.createObjectNode()
                 .put("targetDirectory", work.resolve("savepoints").toUri().toString())
                 .put("drain", false)).path("request-id").asText();
@@ -179,13 +200,28 @@ class SessionClusterIT {
                 () -> "FINISHED".equals(get("/jobs/" + stopped).path("state").asText()) ? true : null);
 
         // Resumed at one request per second: whatever the detector then tracks was restored, not re-learnt.
-        jobId = submit(List.of("-s", savepoint), "1");
+        jobId = submit(List.of("-s", savepoint), "1", "out-resumed", "--policy.initial",
+                work.resolve("policy.json").toString());
         JsonNode restored = await("the resumed job restored from the savepoint", () -> {
             JsonNode r = get("/jobs/" + jobId + "/checkpoints").path("latest").path("restored");
             return r.isMissingNode() || r.isNull() ? null : r;
         });
         assertThat(restored.path("is_savepoint").asBoolean()).isTrue();
         assertThat(restored.path("external_path").asText()).isEqualTo(savepoint);
+
+        long clampedAfterRestore = await("the hand-clamped segment CLAMPED in the resumed job",
+                () -> clampedSegments(jobId).filter(n -> n >= 1).orElse(null));
+        assertThat(clampedAfterRestore).isEqualTo(1);
+        // The resumed job has closed intervals of that segment (the gauge is filled as it does) and
+        // checkpointed since (files are flushed on checkpoints): had it started from NORMAL, the
+        // re-clamp would be in its segments.jsonl by now.
+        long checkpointsBefore = completedCheckpoints(jobId);
+        await("a checkpoint of the resumed job", () -> completedCheckpoints(jobId) > checkpointsBefore ? true : null);
+        assertThat(clampsFromNormal(work.resolve("out").resolve("segments.jsonl")))
+                .as("the first job's clamp of %s, as the resumed job would report a second one", CLAMPED_SEGMENT)
+                .isNotEmpty();
+        assertThat(clampsFromNormal(work.resolve("out-resumed").resolve("segments.jsonl")))
+                .as("updates of %s from NORMAL after the restore", CLAMPED_SEGMENT).isEmpty();
 
         long trackedAfterRestore = await("trackedIdentities reported by the resumed job",
                 () -> trackedIdentities(jobId).filter(n -> n > 0).orElse(null));
@@ -230,12 +266,13 @@ class SessionClusterIT {
     }
 
     /** Submits the job jar through the script's {@code submit} (CliFrontend run, detached); returns the job id. */
-    private static String submit(List<String> runOptions, String rate) throws Exception {
+    private static String submit(List<String> runOptions, String rate, String out, String... jobArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("--jar", jobJar.toString()));
         args.addAll(runOptions);
-        args.addAll(List.of("--", "--out", work.resolve("out").toString(),
+        args.addAll(List.of("--", "--out", work.resolve(out).toString(),
                 // Paced and long, so the job runs until stopped.
                 "--duration", "3600", "--paced", "true", "--rate", rate));
+        args.addAll(List.of(jobArgs));
         String output = script("submit", args, Duration.ofSeconds(90));
         Matcher id = Pattern.compile("submitted with JobID ([0-9a-f]{32})").matcher(output);
         if (!id.find()) {
@@ -290,6 +327,24 @@ class SessionClusterIT {
     }
 
     /** A metric summed over the vertex's subtasks, once every subtask reports it. */
+    private static List<String> clampsFromNormal(Path segmentsFile) throws IOException {
+        if (!Files.exists(segmentsFile)) {
+            return List.of();
+        }
+        return Files.readAllLines(segmentsFile).stream()
+                .filter(l -> l.contains("\"segment\":\"" + CLAMPED_SEGMENT + "\"")
+                        && l.contains("\"previous_mode\":\"normal\"") && l.contains("\"mode\":\"clamped\""))
+                .toList();
+    }
+
+    private static long completedCheckpoints(String job) throws Exception {
+        return get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    private static Optional<Long> clampedSegments(String job) throws Exception {
+        return metricSum(job, vertexId(job, "Segment controller"), "Segment_controller.meshguard.segmentsClamped");
+    }
+
     private static Optional<Long> metricSum(String job, String vertex, String metric) throws Exception {
         JsonNode values = get("/jobs/" + job + "/vertices/" + vertex + "/subtasks/metrics?get=" + metric);
         for (JsonNode value : values) {

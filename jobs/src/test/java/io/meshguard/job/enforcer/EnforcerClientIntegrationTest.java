@@ -222,12 +222,13 @@ class EnforcerClientIntegrationTest {
         assertThat(await(() -> open.isSynchronized() && open.stats().resyncs() >= 2, WAIT))
                 .as("re-subscribed after the restart").isTrue();
         // The restarted store is empty, so a cached quarantine surviving the resync would show here.
-        Verdict reread = open.verdict("user:known");
+        // The command connection reconnects on its own schedule, apart from the subscription's.
+        Verdict reread = awaitVerdict(() -> open.verdict("user:known"), v -> !v.degraded(), WAIT);
         assertThat(reread.outcome()).isEqualTo(Verdict.Outcome.ALLOW);
         assertThat(reread.reason()).isEqualTo(Verdict.Reason.NO_ENTRY);
         assertThat(reread.degraded()).isFalse();
         assertThat(await(closed::isSynchronized, WAIT)).isTrue();
-        assertThat(closed.verdict("user:stranger").degraded()).isFalse();
+        assertThat(awaitVerdict(() -> closed.verdict("user:stranger"), v -> !v.degraded(), WAIT).degraded()).isFalse();
 
         write(rateLimit("user:known", 2, 3));
         Verdict rewritten = awaitVerdict(() -> open.verdict("user:known"), Verdict::isLimit, WAIT);

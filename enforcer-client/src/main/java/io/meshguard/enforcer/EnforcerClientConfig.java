@@ -1,6 +1,7 @@
 package io.meshguard.enforcer;
 
 import io.lettuce.core.RedisURI;
+import io.meshguard.store.EnforcementKeys;
 import io.meshguard.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,8 +15,8 @@ import java.util.Objects;
  * Immutable; validated by {@link Builder#build()}.
  */
 public final class EnforcerClientConfig {
-    public static final String DEFAULT_KEY_PREFIX = "mg:";
-    public static final String DEFAULT_CHANNEL = "mg:updates";
+    public static final String DEFAULT_KEY_PREFIX = EnforcementKeys.DEFAULT_REDIS_PREFIX;
+    public static final String DEFAULT_CHANNEL = EnforcementKeys.DEFAULT_UPDATE_CHANNEL;
 
     private final RedisEndpoint endpoint;
     private final String keyPrefix;

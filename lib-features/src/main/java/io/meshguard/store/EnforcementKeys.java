@@ -21,6 +21,10 @@ public final class EnforcementKeys {
     static final int KEPT_CHARS = 128;
     public static final String IDENTITY = "identity:";
     public static final String SEGMENT = "segment:";
+    /** Prefix of every key in the Redis store unless configured otherwise: part of the enforcer contract. */
+    public static final String DEFAULT_REDIS_PREFIX = "mg:";
+    /** Redis pub/sub channel that announces every accepted write, unless configured otherwise. */
+    public static final String DEFAULT_UPDATE_CHANNEL = "mg:updates";
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 

@@ -25,6 +25,7 @@ import io.meshguard.job.kafka.KafkaTestSupport;
 import io.meshguard.job.services.KafkaBrokerExtension;
 import io.meshguard.job.services.RedisServerExtension;
 import io.meshguard.job.sinks.redis.RedisEnforcementSink;
+import io.meshguard.job.sinks.redis.RedisSinkTestSupport;
 import io.meshguard.job.sinks.redis.RedisStoreConfig;
 import io.meshguard.store.EnforcementKeys;
 import java.time.Duration;
@@ -212,7 +213,7 @@ class KafkaToRedisEndToEndIntegrationTest {
      * checks the entry as an enforcer reads it: hash fields, TTL, and the reference client's verdict.
      */
     private static Map<String, String> actedOn(String identity, Set<String> actions, AtomicBoolean attack,
-            Store store, EnforcerClient enforcer) {
+            Store store, EnforcerClient enforcer) throws InterruptedException {
         String key = PREFIX + EnforcementKeys.identityKey(identity);
         assertThat(await(() -> actions.contains(String.valueOf(store.redis.hget(key, "action")))))
                 .as("%s %s in Redis; notified keys: %s", identity, actions, store.updates.keySet()).isTrue();
@@ -312,15 +313,8 @@ class KafkaToRedisEndToEndIntegrationTest {
         return null;
     }
 
-    private static boolean await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            sleep(50);
-        }
-        return true;
+    private static boolean await(BooleanSupplier condition) throws InterruptedException {
+        return RedisSinkTestSupport.await(condition, WAIT);
     }
 
     private static void sleep(long millis) {

@@ -16,6 +16,7 @@ import io.meshguard.job.kafka.KafkaTelemetrySource;
 import io.meshguard.job.kafka.KafkaTestSupport;
 import io.meshguard.job.services.KafkaBrokerExtension;
 import io.meshguard.job.services.RedisServerExtension;
+import io.meshguard.job.sinks.redis.RedisSinkTestSupport;
 import io.meshguard.job.sinks.redis.RedisStoreConfig;
 import io.meshguard.model.RawTelemetry;
 import io.meshguard.sim.SimulationConfig;
@@ -318,15 +319,8 @@ class RestartFromCheckpointIntegrationTest {
         }
     }
 
-    private static boolean await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            sleep(100);
-        }
-        return true;
+    private static boolean await(BooleanSupplier condition) throws InterruptedException {
+        return RedisSinkTestSupport.await(condition, WAIT);
     }
 
     private static void sleep(long millis) {

@@ -2,6 +2,7 @@ package io.meshguard.job.sinks.redis;
 
 import io.lettuce.core.RedisURI;
 import io.meshguard.enforcer.LettuceRedisUri;
+import io.meshguard.store.EnforcementKeys;
 import io.meshguard.store.RedisEndpoint;
 import java.io.Serializable;
 import java.time.Duration;
@@ -17,8 +18,8 @@ import java.util.Objects;
 public final class RedisStoreConfig implements Serializable {
     private static final long serialVersionUID = 2L;
 
-    public static final String DEFAULT_KEY_PREFIX = "mg:";
-    public static final String DEFAULT_CHANNEL = "mg:updates";
+    public static final String DEFAULT_KEY_PREFIX = EnforcementKeys.DEFAULT_REDIS_PREFIX;
+    public static final String DEFAULT_CHANNEL = EnforcementKeys.DEFAULT_UPDATE_CHANNEL;
     public static final Duration DEFAULT_RELEASE_RETENTION = Duration.ofHours(1);
 
     private final RedisEndpoint endpoint;

@@ -161,7 +161,8 @@ public final class MeshGuardWorkflow {
                         config.detection, config.identityIdleTimeout.toMillis(), config.identityStateTtl,
                         config.segmentController.limits, config.initialPolicyJson)
                         .withBurstMinRps(config.patterns.burstMinRps)
-                        .withOutOfOrderness(config.watermarkOutOfOrderness))
+                        .withOutOfOrderness(config.watermarkOutOfOrderness)
+                        .withScanWindow(config.patterns.scanWithin))
                 .uid(Uids.DETECT)
                 .name("Detect per identity");
 

@@ -49,6 +49,12 @@ public final class IdentityState {
      * null: only identities that may need a summary keep the string.
      */
     public String intervalSegment;
+    /**
+     * Start of the latest interval with a failed probe of a new path, where a scan may start
+     * ({@link IntervalTracker#NONE}: none yet); new paths matter to the patterns only for a scan
+     * window after it. Outlives the ring.
+     */
+    public long scanStartMillis = IntervalTracker.NONE;
 
     public IdentityState() {}
 

@@ -17,8 +17,15 @@ import java.util.Objects;
  * per-identity data.
  *
  * <p><b>Only interesting intervals are emitted</b>: those that could take part in a pattern, i.e.
- * over the identity's rate limit (a spike is over it too), with a new path, or with a sensitive
- * hit. Steady legitimate traffic therefore emits nothing and the CEP input stays small. The rate
+ * over the identity's rate limit (a spike is over it too), with a sensitive hit, or with a new path
+ * that a scan could use. Steady legitimate traffic therefore emits nothing and the CEP input stays
+ * small. A scan run starts at a failed probe of a new path ({@code PatternConfig#isScanStart}), so
+ * new paths count only in such an interval or in one starting less than the scan window ({@code
+ * cep.scan-within}) after the identity's latest one: browsing that reaches new pages without
+ * failures (every identity's first requests, every new product page) sends nothing to the
+ * patterns. The latest scan start is remembered for the identity, not for its ring; a request
+ * that arrives out of order into an earlier interval is judged against the latest start only,
+ * which at worst leaves one interval's new paths out of a run. The rate
  * limit is the segment's thresholds applied to the typical rate of the baseline the detector judged
  * the identity against (the same limit a RATE_LIMIT decision would impose), but at least the burst
  * floor ({@code cep.burst-min-rps}) times the segment's tightening factor: per-second rates of
@@ -73,6 +80,9 @@ public final class IntervalTracker {
     /** Default watermark out-of-orderness the ring covers ({@code watermark.out-of-orderness}). */
     public static final long DEFAULT_OUT_OF_ORDERNESS_MILLIS = 2_000;
 
+    /** Default {@link io.meshguard.cep.PatternConfig#scanWithin}. */
+    public static final long DEFAULT_SCAN_WINDOW_MILLIS = 60_000;
+
     // One slot of IdentityState#intervalSlots: SLOT_WIDTH ints.
     private static final int REQUESTS = 0;
     private static final int ERRORS_4XX = 1;
@@ -98,10 +108,16 @@ public final class IntervalTracker {
     private final double burstMinRps;
     private final int slots;
     private final int maxSlots;
+    private final long scanWindowMillis;
     private boolean late;
 
     public IntervalTracker() {
         this(IntervalSummary.DEFAULT_INTERVAL_MILLIS, DEFAULT_BURST_MIN_RPS, DEFAULT_OUT_OF_ORDERNESS_MILLIS);
+    }
+
+    /** As {@link #IntervalTracker(long, double, long, long)} with the default scan window. */
+    public IntervalTracker(long intervalMillis, double burstMinRps, long outOfOrdernessMillis) {
+        this(intervalMillis, burstMinRps, outOfOrdernessMillis, DEFAULT_SCAN_WINDOW_MILLIS);
     }
 
     /**
@@ -109,13 +125,18 @@ public final class IntervalTracker {
      *     tightening factor ({@code cep.burst-min-rps})
      * @param outOfOrdernessMillis how far out of event-time order one identity's requests may
      *     arrive ({@code watermark.out-of-orderness}); sizes the ring
+     * @param scanWindowMillis how long after a failed new-path probe new paths still matter ({@code
+     *     cep.scan-within})
      */
-    public IntervalTracker(long intervalMillis, double burstMinRps, long outOfOrdernessMillis) {
+    public IntervalTracker(long intervalMillis, double burstMinRps, long outOfOrdernessMillis, long scanWindowMillis) {
         if (intervalMillis <= 0) {
             throw new IllegalArgumentException("interval length must be positive, got " + intervalMillis);
         }
         if (!(burstMinRps > 0)) {
             throw new IllegalArgumentException("burst floor must be positive, got " + burstMinRps);
+        }
+        if (scanWindowMillis <= 0) {
+            throw new IllegalArgumentException("scan window must be positive, got " + scanWindowMillis);
         }
         if (outOfOrdernessMillis < 0) {
             throw new IllegalArgumentException("out-of-orderness must not be negative, got " + outOfOrdernessMillis);
@@ -129,6 +150,7 @@ public final class IntervalTracker {
         this.burstMinRps = burstMinRps;
         this.slots = (int) n;
         this.maxSlots = (int) Math.min(31, 4 * n);
+        this.scanWindowMillis = scanWindowMillis;
     }
 
     public long intervalMillis() {
@@ -200,6 +222,7 @@ public final class IntervalTracker {
 
         int[] ring = state.intervalSlots;
         int base = slotOf(state, start) * SLOT_WIDTH;
+        boolean wasScanStart = isScanStart(ring, base);
         ring[base + REQUESTS] = saturatedIncrement(ring[base + REQUESTS]);
         int code = event.responseCode;
         if (code >= 400 && code < 500) {
@@ -220,8 +243,11 @@ public final class IntervalTracker {
         }
         state.intervalTypicalRps = (float) typicalRps;
         state.intervalIdentityType = event.identityType;
+        if (!wasScanStart && isScanStart(ring, base)) {
+            startScanWindow(state, start, out);
+        }
         int bit = 1 << slotOf(state, start);
-        if ((state.intervalPending & bit) == 0 && isInteresting(state, base, limits)) {
+        if ((state.intervalPending & bit) == 0 && isInteresting(state, base, start, limits)) {
             state.intervalPending |= bit;
             out.registerTimer(dueMillis(state, start));
         }
@@ -392,7 +418,10 @@ public final class IntervalTracker {
         int slot = slotOf(state, start);
         int base = slot * SLOT_WIDTH;
         IntervalSummary s = null;
-        if (limits != null && ring[base + REQUESTS] > 0 && isInteresting(state, base, limits)) {
+        // A pending interval was interesting when it was marked: its new paths stay usable.
+        boolean pending = (state.intervalPending & (1 << slot)) != 0;
+        if (limits != null && ring[base + REQUESTS] > 0
+                && (pending && ring[base + NEW_PATHS] > 0 || isInteresting(state, base, start, limits))) {
             s = new IntervalSummary();
             s.identity = identity;
             s.identityType = state.intervalIdentityType;
@@ -472,13 +501,55 @@ public final class IntervalTracker {
         state.intervalHoldMillis = NONE;
     }
 
-    private boolean isInteresting(IdentityState state, int base, Limits limits) {
+    private boolean isInteresting(IdentityState state, int base, long start, Limits limits) {
         int[] ring = state.intervalSlots;
-        if (ring[base + NEW_PATHS] > 0 || ring[base + SENSITIVE] > 0) {
+        if (ring[base + SENSITIVE] > 0 || ring[base + NEW_PATHS] > 0 && inScanWindow(state, start)) {
             return true;
         }
         double limit = limitRps(state, limits);
         return limit > 0 && ring[base + REQUESTS] * 1000.0 / intervalMillis > limit;
+    }
+
+    /** A failed probe of a new path: where a scan run may start. */
+    private static boolean isScanStart(int[] ring, int base) {
+        return ring[base + NEW_PATHS] > 0 && ring[base + NOT_FOUND] > 0;
+    }
+
+    /**
+     * Whether the new paths of the interval starting at {@code start} can be part of a scan run: a
+     * scan start at or before it, less than the scan window earlier, in the ring or remembered.
+     */
+    private boolean inScanWindow(IdentityState state, long start) {
+        long latest = state.scanStartMillis;
+        if (latest != NONE && latest <= start && start - latest < scanWindowMillis) {
+            return true;
+        }
+        long newest = state.intervalNewestStartMillis;
+        for (long x = newest - (size(state) - 1) * intervalMillis; x <= start; x += intervalMillis) {
+            if (start - x < scanWindowMillis && isScanStart(state.intervalSlots, slotOf(state, x) * SLOT_WIDTH)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The interval starting at {@code start} just became a scan start: remember it, and mark the
+     * later intervals of the ring whose new paths it makes usable (out-of-order arrival).
+     */
+    private void startScanWindow(IdentityState state, long start, Output out) {
+        if (state.scanStartMillis == NONE || start > state.scanStartMillis) {
+            state.scanStartMillis = start;
+        }
+        int[] ring = state.intervalSlots;
+        for (long x = start + intervalMillis; x <= state.intervalNewestStartMillis; x += intervalMillis) {
+            int slot = slotOf(state, x);
+            if ((state.intervalPending & (1 << slot)) == 0 && ring[slot * SLOT_WIDTH + NEW_PATHS] > 0
+                    && x - start < scanWindowMillis) {
+                state.intervalPending |= 1 << slot;
+                out.registerTimer(dueMillis(state, x));
+            }
+        }
     }
 
     /**

@@ -285,10 +285,74 @@ class IntervalTrackerTest {
     }
 
     @Nested
+    class ScanWindow {
+        @Test
+        void newPathsWithoutAFailedProbeAreNotSentToThePatterns() {
+            for (int second = 0; second < 20; second++) {
+                send(MeshEvents.at(T0 + second * 1_000 + 100).path("/product/" + second), true);
+            }
+            op.advanceWatermark(T0 + 30_000);
+            assertThat(op.emitted).isEmpty();
+            assertThat(state.scanStartMillis).isEqualTo(IntervalTracker.NONE);
+        }
+
+        @Test
+        void aFailedNewPathProbeOpensTheWindowForLaterNewPathsUntilItEnds() {
+            send(MeshEvents.at(T0 + 100).path("/.git/config").code(404), true);
+            send(MeshEvents.at(T0 + 5_100).path("/admin"), true); // succeeded, but 5 s after the probe
+            send(MeshEvents.at(T0 + 59_100).path("/login"), true); // 59 s after: the last second of the window
+            send(MeshEvents.at(T0 + 60_100).path("/help"), true); // 60 s after: outside
+            op.advanceWatermark(T0 + 70_000);
+
+            assertThat(op.summaries()).extracting(s -> (s.intervalStartMillis - T0) / 1000)
+                    .containsExactly(0L, 5L, 59L);
+            assertThat(PatternConfig.defaults().isScanStart(op.summaries().get(0))).isTrue();
+            assertThat(op.summaries()).allSatisfy(s -> assertThat(PatternConfig.defaults().isScanInterval(s)).isTrue());
+            assertThat(state.scanStartMillis).as("remembered after the ring emptied").isEqualTo(T0);
+        }
+
+        @Test
+        void aScanStartArrivingOutOfOrderMarksTheLaterIntervalsOfTheRing() {
+            send(MeshEvents.at(T0 + 1_100).path("/admin"), true); // second 1: no probe yet, no timer
+            assertThat(op.timers).isEmpty();
+
+            send(MeshEvents.at(T0 + 900).path("/.env").code(404), true); // second 0, arriving late
+
+            assertThat(op.timers).containsExactly(T0 + 1_000, T0 + 2_000);
+            op.advanceWatermark(T0 + 2_000);
+            assertThat(op.summaries()).extracting(s -> (s.intervalStartMillis - T0) / 1000).containsExactly(0L, 1L);
+        }
+
+        @Test
+        void theWindowIsConfigurable() {
+            Operator shortWindow = new Operator(new IntervalTracker(1_000, LOW_FLOOR, 2_000, 5_000));
+            shortWindow.send(MeshEvents.at(T0 + 100).path("/.env").code(404).build(), true, 2.0, NORMAL);
+            shortWindow.send(MeshEvents.at(T0 + 4_100).path("/a").build(), true, 2.0, NORMAL);
+            shortWindow.send(MeshEvents.at(T0 + 5_100).path("/b").build(), true, 2.0, NORMAL);
+            shortWindow.advanceWatermark(T0 + 10_000);
+            assertThat(shortWindow.summaries()).extracting(s -> (s.intervalStartMillis - T0) / 1000)
+                    .containsExactly(0L, 4L);
+            assertThatThrownBy(() -> new IntervalTracker(1_000, LOW_FLOOR, 2_000, 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void aSensitiveHitOrARateOverTheLimitIsInterestingWithoutAProbe() {
+            send(MeshEvents.at(T0 + 100).path("/admin").flags(PathClass.SENSITIVE), false);
+            for (int i = 0; i < 6; i++) { // limit 2 × 2 = 4 req/s
+                send(MeshEvents.at(T0 + 2_000 + i * 10).path("/p" + i), true);
+            }
+            op.advanceWatermark(T0 + 5_000);
+            assertThat(op.summaries()).extracting(s -> (s.intervalStartMillis - T0) / 1000).containsExactly(0L, 2L);
+            assertThat(op.summaries().get(1).newPaths).isEqualTo(6);
+        }
+    }
+
+    @Nested
     class WhenIntervalsClose {
         @Test
         void anIntervalClosesWhenEventTimeReachesItsEndAndNotBefore() {
-            send(MeshEvents.at(T0 + 300).path("/a"), true);
+            send(MeshEvents.at(T0 + 300).path("/a").code(404), true);
             assertThat(op.timers).containsExactly(T0 + 1_000);
 
             assertThat(op.tracker.flush(ID, state, T0 + 999, NORMAL, op)).isFalse();
@@ -306,7 +370,7 @@ class IntervalTrackerTest {
 
         @Test
         void theNextIntervalsDoNotCloseAnInterval() {
-            send(MeshEvents.at(T0 + 100).path("/a"), true);
+            send(MeshEvents.at(T0 + 100).path("/a").code(404), true);
             send(T0 + 1_100);
             send(T0 + 2_100);
             assertThat(op.emitted).as("the ring holds three intervals").isEmpty();
@@ -317,7 +381,7 @@ class IntervalTrackerTest {
         void aRequestThatNeedsTheSlotClosesTheIntervalAndHoldsTheRestOfTheRingUntilItsOwnEnd() {
             // three interesting intervals, none of which event time has reached
             for (int second = 0; second < 3; second++) {
-                send(MeshEvents.at(T0 + second * 1_000 + 100).path("/new-" + second), true);
+                send(MeshEvents.at(T0 + second * 1_000 + 100).path("/new-" + second).code(404), true);
             }
             assertThat(op.timers).containsExactly(T0 + 1_000, T0 + 2_000, T0 + 3_000);
 
@@ -333,7 +397,7 @@ class IntervalTrackerTest {
             assertThat(op.timers).containsExactly(T0 + 13_000);
             assertThat(state.intervalHoldMillis).isEqualTo(T0 + 13_000);
 
-            send(MeshEvents.at(T0 + 1_500).path("/new-late"), true); // second 1 is still open
+            send(MeshEvents.at(T0 + 1_500).path("/new-late").code(404), true); // second 1 is still open
             op.advanceWatermark(T0 + 13_000);
 
             assertThat(op.emitted).extracting(Stamped::second).containsExactly(0L, 1L, 2L);
@@ -346,7 +410,7 @@ class IntervalTrackerTest {
 
         @Test
         void skippedIntervalsEmitNothing() {
-            send(MeshEvents.at(T0).path("/a"), true);
+            send(MeshEvents.at(T0).path("/a").code(404), true);
             send(T0 + 60_000);
             assertThat(op.summaries()).singleElement()
                     .satisfies(s -> assertThat(s.intervalStartMillis).isEqualTo(T0));
@@ -428,11 +492,11 @@ class IntervalTrackerTest {
 
         @Test
         void aRequestOlderThanTheRingAtItsCapIsLeftOutOfTheSummariesAndReportedLate() {
-            send(MeshEvents.at(T0 + 100).path("/a"), true);
-            send(MeshEvents.at(T0 + 12_100).path("/b"), true); // 13 s apart: second 0 leaves the ring
+            send(MeshEvents.at(T0 + 100).path("/a").code(404), true);
+            send(MeshEvents.at(T0 + 12_100).path("/b").code(404), true); // 13 s apart: second 0 leaves the ring
             assertThat(op.summaries()).singleElement().satisfies(s -> assertThat(s.requests).isEqualTo(1));
 
-            send(MeshEvents.at(T0 + 900).path("/c"), true);
+            send(MeshEvents.at(T0 + 900).path("/c").code(404), true);
 
             assertThat(op.tracker.lastWasLate()).isTrue();
             assertThat(op.late).isEqualTo(1);
@@ -443,13 +507,13 @@ class IntervalTrackerTest {
 
         @Test
         void aRequestOfAnIntervalEventTimeHasPassedIsLate() {
-            send(MeshEvents.at(T0 + 100).path("/a"), true);
+            send(MeshEvents.at(T0 + 100).path("/a").code(404), true);
             send(T0 + 1_100); // not interesting: no timer
             op.advanceWatermark(T0 + 2_000);
             assertThat(op.summaries()).singleElement().satisfies(s -> assertThat(s.requests).isEqualTo(1));
 
-            send(MeshEvents.at(T0 + 200).path("/b"), true); // its summary is out
-            send(MeshEvents.at(T0 + 1_900).path("/c"), true); // its summary would be late for CEP
+            send(MeshEvents.at(T0 + 200).path("/b").code(404), true); // its summary is out
+            send(MeshEvents.at(T0 + 1_900).path("/c").code(404), true); // its summary would be late for CEP
 
             assertThat(op.late).isEqualTo(2);
             assertThat(op.timers).isEmpty();
@@ -515,7 +579,7 @@ class IntervalTrackerTest {
 
         @Test
         void aRingFromAnotherOutOfOrdernessIsReLaidOut() {
-            send(MeshEvents.at(T0 + 100).path("/a"), true);
+            send(MeshEvents.at(T0 + 100).path("/a").code(404), true);
             send(T0 + 1_100);
             send(T0 + 2_100);
             send(T0 + 2_200);

@@ -439,7 +439,8 @@ public final class MeshGuardOptions {
     public static final ConfigOption<Duration> CEP_SCAN_WITHIN = key("cep.scan-within")
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("Window of the scan pattern: a scanner crawling at 0.7 req/s, far below any rate limit, "
-                    + "still collects cep.scan-distinct-paths failing new paths in under a minute.");
+                    + "still collects cep.scan-distinct-paths failing new paths in under a minute. Also how long "
+                    + "after an identity's latest failed new-path probe its new paths are passed to the patterns at all.");
 
     public static final ConfigOption<Integer> CEP_SCAN_MIN_INTERVALS = key("cep.scan-min-intervals")
             .intType().defaultValue(3)

@@ -103,6 +103,7 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
     private transient ListState<Long> trackedState;
     private double burstMinRps = IntervalTracker.DEFAULT_BURST_MIN_RPS;
     private long outOfOrdernessMillis = IntervalTracker.DEFAULT_OUT_OF_ORDERNESS_MILLIS;
+    private long scanWindowMillis = IntervalTracker.DEFAULT_SCAN_WINDOW_MILLIS;
 
     private transient PeerBaselines peers;
     private transient IdentityDetector detector;
@@ -174,6 +175,18 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         return this;
     }
 
+    /**
+     * Sets {@code cep.scan-within}: new paths are sent to the patterns only in an interval with a
+     * failed new-path probe or less than this long after one (default 60 s).
+     */
+    public IdentityDetectorFunction withScanWindow(Duration scanWithin) {
+        if (scanWithin.isNegative() || scanWithin.isZero()) {
+            throw new IllegalArgumentException("scan window must be positive, got " + scanWithin);
+        }
+        this.scanWindowMillis = scanWithin.toMillis();
+        return this;
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         peerState = context.getOperatorStateStore()
@@ -217,7 +230,8 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         }
         identityState = getRuntimeContext().getState(descriptor);
         detector = new IdentityDetector(config, peers);
-        tracker = new IntervalTracker(IntervalSummary.DEFAULT_INTERVAL_MILLIS, burstMinRps, outOfOrdernessMillis);
+        tracker = new IntervalTracker(
+                IntervalSummary.DEFAULT_INTERVAL_MILLIS, burstMinRps, outOfOrdernessMillis, scanWindowMillis);
         limitsBySegment = new HashMap<>();
         cachedPolicy = null;
         policyResolved = false;

@@ -10,16 +10,16 @@ import java.time.format.DateTimeFormatter;
  * allocates several objects per call and this runs once per request; other shapes (offsets, other
  * fraction lengths) go through java.time.
  */
-final class Timestamps {
+public final class Timestamps {
     /** Returned when the text is not a timestamp; no real timestamp maps to it. */
-    static final long INVALID = Long.MIN_VALUE;
+    public static final long INVALID = Long.MIN_VALUE;
 
     private static final int ENVOY_SHAPE_LENGTH = "2026-11-23T10:15:30.123Z".length();
 
     private Timestamps() {}
 
     /** Epoch milliseconds of {@code text[from, to)}, or {@link #INVALID}. */
-    static long parseMillis(String text, int from, int to) {
+    public static long parseMillis(String text, int from, int to) {
         long millis = parseEnvoyShape(text, from, to - from);
         return millis != INVALID ? millis : parseAnyShape(text.substring(from, to));
     }

@@ -3,11 +3,9 @@ package io.meshguard.job.kafka;
 import io.meshguard.job.sources.TelemetrySources;
 import io.meshguard.model.RawTelemetry;
 import io.meshguard.parse.AccessLogParser;
+import io.meshguard.parse.Timestamps;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -211,13 +209,8 @@ public final class KafkaTelemetrySource {
             if (allDigits) {
                 return digits(line, from, to);
             }
-            try {
-                return OffsetDateTime.parse(line.substring(from, to), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                        .toInstant()
-                        .toEpochMilli();
-            } catch (DateTimeException | ArithmeticException e) {
-                return RawTelemetry.NO_TIMESTAMP;
-            }
+            long millis = Timestamps.parseMillis(line, from, to);
+            return millis == Timestamps.INVALID ? RawTelemetry.NO_TIMESTAMP : millis;
         }
 
         private static long digits(String line, int from, int to) {

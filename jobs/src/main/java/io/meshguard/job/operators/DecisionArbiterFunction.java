@@ -94,7 +94,8 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
 
     private final ArbiterConfig config;
     private final SegmentLimits limits;
-    private final String initialPolicyJson;
+    /** Under this operator's own broadcast state name (from its first release), with the shared rules. */
+    private final PolicyBroadcast policies;
 
     private transient ValueStateDescriptor<ArbiterState> stateDescriptor;
     private transient ValueState<ArbiterState> arbiterState;
@@ -103,9 +104,6 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
 
     private transient Map<String, Integer> restoredCounts;
     private transient DecisionArbiter arbiter;
-    private transient PolicyParser parser;
-    /** Loaded lazily: broadcast state is only readable from a context. */
-    private transient PolicyHistory history;
 
     private transient int subtask;
     private transient int parallelism;
@@ -133,7 +131,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
     public DecisionArbiterFunction(ArbiterConfig config, SegmentLimits limits, String initialPolicyJson) {
         this.config = config;
         this.limits = limits;
-        this.initialPolicyJson = initialPolicyJson;
+        this.policies = new PolicyBroadcast(POLICY_STATE, POLICY_KEY, limits, initialPolicyJson);
         if (initialPolicyJson != null) {
             try {
                 new PolicyParser(limits).parse(initialPolicyJson);
@@ -200,7 +198,6 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
             arbiter.restoreQuarantineCounts(restoredCounts);
             restoredCounts = null;
         }
-        parser = new PolicyParser(limits);
 
         MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup("meshguard");
         allowCounter = metrics.counter("decisionsAllow");
@@ -210,7 +207,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
         blastRadiusCounter = metrics.counter("blastRadiusDowngrades");
         policiesAccepted = metrics.counter("policiesAccepted");
         policiesRejected = metrics.counter("policiesRejected");
-        metrics.gauge("policyVersion", () -> history == null ? 0L : history.currentVersion());
+        metrics.gauge("policyVersion", policies::lastVersion);
         // From the decoding of the request that decided to the decision leaving this operator; the
         // sinks add their own (the Redis sink reports redisLastWriteLatencyMs).
         decisionLatency = metrics.histogram("decisionLatencyMs", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
@@ -225,7 +222,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
     @Override
     public void processElement(ArbiterInput in, ReadOnlyContext ctx, Collector<Decision> out) throws Exception {
         lastWatermark = ctx.currentWatermark();
-        Policy policy = policy(ctx.getBroadcastState(POLICY_STATE));
+        Policy policy = policies.current(ctx.getBroadcastState(POLICY_STATE));
         ArbiterState s = arbiterState.value();
         if (s == null) {
             s = new ArbiterState();
@@ -257,7 +254,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
         if (timestamp == s.timerMillis) {
             s.timerMillis = 0;
         }
-        Policy policy = policy(ctx.getBroadcastState(POLICY_STATE));
+        Policy policy = policies.current(ctx.getBroadcastState(POLICY_STATE));
         Decision d = arbiter.onTime(s, timestamp, policy, segment(ctx.getBroadcastState(SEGMENT_STATE), null, s));
         emit(d, out);
         store(s, ctx.timerService());
@@ -291,7 +288,6 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
     @Override
     public void processBroadcastElement(Control control, Context ctx, Collector<Decision> out) throws Exception {
         BroadcastState<String, String> policyState = ctx.getBroadcastState(POLICY_STATE);
-        policy(policyState);
         if (control == null || control.kind == null) {
             return;
         }
@@ -306,20 +302,17 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
     private void onPolicy(Control control, Context ctx, BroadcastState<String, String> policyState,
             Collector<Decision> out) throws Exception {
         long now = now(ctx);
-        PolicyHistory.Verdict verdict = history.accept(control.policyJson, parser);
-        if (verdict.accepted) {
-            policyState.put(POLICY_KEY, control.policyJson);
-        }
+        PolicyHistory.Verdict verdict = policies.offer(policyState, control.policyJson);
         // Every subtask takes the same verdict; one report of it is enough.
         if (subtask == 0) {
             (verdict.accepted ? policiesAccepted : policiesRejected).inc();
             ctx.output(POLICY_AUDIT, auditLine(now, verdict, control.origin));
         }
         if (!verdict.accepted) {
-            LOG.warn("{} (from {}); policy v{} stays in force", verdict.reason, control.origin, history.currentVersion());
+            LOG.warn("{} (from {}); policy v{} stays in force", verdict.reason, control.origin, policies.lastVersion());
             return;
         }
-        Policy policy = history.current();
+        Policy policy = verdict.current;
         ReadOnlyBroadcastState<String, SegmentInfo> segments = ctx.getBroadcastState(SEGMENT_STATE);
         Set<String> manualIdentities = new HashSet<>();
         for (ManualOverride m : policy.manualOverrides()) {
@@ -368,7 +361,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
         if (report == null || report.identity == null) {
             return;
         }
-        Policy policy = history.current();
+        Policy policy = policies.current(ctx.getBroadcastState(POLICY_STATE));
         ReadOnlyBroadcastState<String, SegmentInfo> segments = ctx.getBroadcastState(SEGMENT_STATE);
         ctx.applyToKeyedState(stateDescriptor, (identity, state) -> {
             if (!report.identity.equals(identity)) {
@@ -384,24 +377,6 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
 
     // ---------------------------------------------------------------------------------------------
     // Helpers
-
-    /** The policy in force, loading it on first use (after a restore, from broadcast state). */
-    private Policy policy(ReadOnlyBroadcastState<String, String> policyState) throws Exception {
-        if (history == null) {
-            history = new PolicyHistory();
-            if (initialPolicyJson != null) {
-                history.accept(initialPolicyJson, parser);
-            }
-            String restored = policyState.get(POLICY_KEY);
-            if (restored != null) {
-                PolicyHistory.Verdict v = history.accept(restored, parser);
-                if (!v.accepted && v.version < 0) {
-                    LOG.error("restored policy no longer parses; policy v{} in force: {}", history.currentVersion(), v.reason);
-                }
-            }
-        }
-        return history.current();
-    }
 
     private static SegmentInfo segment(ReadOnlyBroadcastState<String, SegmentInfo> segments, String fromInput,
             ArbiterState s) throws Exception {

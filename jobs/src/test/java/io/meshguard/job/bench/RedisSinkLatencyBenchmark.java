@@ -54,14 +54,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * request that crossed the threshold. Latency is measured from that request's Kafka append (the
  * topic uses {@code LogAppendTime}; the producer's acknowledgement carries it) to the moment a
  * subscriber receives the sink's {@code mg:updates} notification for the key, which Redis publishes
- * after the write in the same script. Both clocks are this host's.
+ * after the write in the same script. Both clocks are this host's. The load starts once the job
+ * decides end to end (a priming probe's decision is notified), so deploying the job is not
+ * measured; decisions in the first {@code --warmup-seconds} (a cold JVM, and every background
+ * identity new to the detector) are reported apart from the steady state after them.
  *
  * <p><b>Throughput.</b> A bounded job writes {@code --sink-records} enforcement records over 50,000
  * keys straight into the sink: decisions/s the sink sustains.
  *
  * <p>Set for latency: {@code execution.buffer-timeout.interval} 10 ms (a network buffer leaves
  * when full or after 10 ms, not after the 100 ms default), watermark out-of-orderness 200 ms, sink
- * buffer time 10 ms; checkpoints every 10 s (the Redis path does not wait for them).
+ * buffer time 10 ms; checkpoints every {@code --checkpoint-interval} seconds (10, as in flink-conf;
+ * the Redis path does not wait for them), each a full snapshot of the heap state backend, and
+ * aligned as in flink-conf ({@code --unaligned true} to compare).
  */
 public final class RedisSinkLatencyBenchmark {
     private static final String PROBE_PREFIX = "198.18.";
@@ -79,11 +84,13 @@ public final class RedisSinkLatencyBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rate = 50_000;
-        int seconds = 75;
-        int warmupSeconds = 15;
+        int seconds = 90;
+        int warmupSeconds = 30;
         long sinkRecords = 500_000;
         int parallelism = 2;
         boolean ownSegments = true;
+        int checkpointSeconds = 10;
+        boolean unaligned = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
@@ -91,6 +98,8 @@ public final class RedisSinkLatencyBenchmark {
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[i + 1]);
                 case "--sink-records" -> sinkRecords = Long.parseLong(args[i + 1]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[i + 1]);
+                case "--checkpoint-interval" -> checkpointSeconds = Integer.parseInt(args[i + 1]);
+                case "--unaligned" -> unaligned = Boolean.parseBoolean(args[i + 1]);
                 // own: each probe in an ASN of its own; shared: in the background's eight ASNs, where
                 // the accumulating quarantines soon trip the segment's blast-radius guard.
                 case "--probe-segments" -> ownSegments = switch (args[i + 1]) {
@@ -111,7 +120,8 @@ public final class RedisSinkLatencyBenchmark {
             // Neither extension reads its context when the service is present.
             redis.beforeAll(null);
             kafka.beforeAll(null);
-            latency(kafka, redis, rate, seconds, warmupSeconds, parallelism, ownSegments);
+            latency(kafka, redis, rate, seconds, warmupSeconds, parallelism, ownSegments, checkpointSeconds,
+                    unaligned);
             throughput(redis, sinkRecords, parallelism);
         } finally {
             kafka.afterAll(null);
@@ -123,7 +133,8 @@ public final class RedisSinkLatencyBenchmark {
     // ---- latency --------------------------------------------------------------------------------
 
     private static void latency(KafkaBrokerExtension kafka, RedisServerExtension redis, int rate, int seconds,
-            int warmupSeconds, int parallelism, boolean ownSegments) throws Exception {
+            int warmupSeconds, int parallelism, boolean ownSegments, int checkpointSeconds, boolean unaligned)
+            throws Exception {
         KafkaIoConfig io = topics(kafka);
         RedisStoreConfig store = RedisStoreConfig.builder().uri(redis.uri()).maxTimeInBuffer(Duration.ofMillis(10))
                 .build();
@@ -133,9 +144,10 @@ public final class RedisSinkLatencyBenchmark {
         // Detector state outgrows the JobManager-memory checkpoint storage's 5 MiB within seconds.
         Path checkpoints = Files.createTempDirectory("meshguard-bench-checkpoints-");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, unaligned);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.getConfig().enableObjectReuse();
-        env.enableCheckpointing(10_000);
+        env.enableCheckpointing(checkpointSeconds * 1000L);
         Configuration options = new Configuration();
         options.set(MeshGuardOptions.WATERMARK_OUT_OF_ORDERNESS, Duration.ofMillis(200));
         options.set(MeshGuardOptions.WATERMARK_IDLENESS, Duration.ofSeconds(5));
@@ -152,12 +164,16 @@ public final class RedisSinkLatencyBenchmark {
 
         Subscriber subscriber = new Subscriber(redis.uri());
         Producer producer = new Producer(kafka, io.telemetryTopics().get(0), ownSegments);
+        // The load starts once the job decides end to end, so that deploying it is not measured.
+        long deployed = System.currentTimeMillis();
+        producer.prime(subscriber, Duration.ofMinutes(2));
+        System.out.printf(Locale.ROOT, "job deciding end to end %d ms after submission%n",
+                System.currentTimeMillis() - deployed);
         long cpuBefore = processCpuNanos();
         long start = System.currentTimeMillis();
-        long probesFrom = start + warmupSeconds * 1000L;
         long end = start + seconds * 1000L;
         String loadAtStart = loadAverage();
-        producer.run(rate, start, end, probesFrom);
+        producer.run(rate, start, end, start);
         // Decisions on the last probes are still on their way.
         Thread.sleep(3_000);
         long elapsed = System.currentTimeMillis() - start;
@@ -168,6 +184,9 @@ public final class RedisSinkLatencyBenchmark {
         }
 
         List<Long> latencies = new ArrayList<>();
+        List<Long> warmup = new ArrayList<>();
+        // Per 5 s of the run (by the crossing request's append time): how latency develops.
+        Map<Long, List<Long>> timeline = new java.util.TreeMap<>();
         int undecided = 0;
         Map<String, List<Long>> byDecision = new java.util.TreeMap<>();
         for (Map.Entry<String, Map<Long, Long>> probe : producer.appendedAt.entrySet()) {
@@ -181,7 +200,9 @@ public final class RedisSinkLatencyBenchmark {
                 throw new IllegalStateException("decision for " + probe.getKey() + " names no request of it: ts="
                         + Instant.ofEpochMilli(first.tsMillis));
             }
-            latencies.add(first.receivedMillis - appended);
+            (appended - start < warmupSeconds * 1000L ? warmup : latencies).add(first.receivedMillis - appended);
+            timeline.computeIfAbsent((appended - start) / 5_000 * 5, k -> new ArrayList<>())
+                    .add(first.receivedMillis - appended);
             byDecision.computeIfAbsent(first.action + "/" + first.trigger, k -> new ArrayList<>())
                     .add(first.receivedMillis - appended);
         }
@@ -192,10 +213,16 @@ public final class RedisSinkLatencyBenchmark {
                 producer.sent.get(), (end - start) / 1000.0, producer.sent.get() * 1000.0 / (end - start), rate,
                 producer.probeRequests, producer.lagMillis);
         System.out.printf(Locale.ROOT, "probes (%s segments): %d fresh identities, %d decided, %d undecided%n",
-                ownSegments ? "own" : "shared", producer.appendedAt.size(), sorted.length, undecided);
-        printLatencies("all first decisions", sorted);
+                ownSegments ? "own" : "shared", producer.appendedAt.size(), sorted.length + warmup.size(), undecided);
+        printLatencies("first decisions after the first " + warmupSeconds + " s (steady state)", sorted);
+        printLatencies("first decisions in the first " + warmupSeconds + " s (cold JVM, 100,000 identities new)",
+                warmup.stream().mapToLong(Long::longValue).sorted().toArray());
         byDecision.forEach((decision, values) ->
                 printLatencies(decision, values.stream().mapToLong(Long::longValue).sorted().toArray()));
+        StringBuilder over = new StringBuilder("latency by second of the run (max ms):");
+        timeline.forEach((second, values) -> over.append(' ').append(second).append("s=")
+                .append(values.stream().mapToLong(Long::longValue).max().orElse(0)));
+        System.out.println(over);
         System.out.printf(Locale.ROOT, "Redis writes notified during the run: %,d (%.1f/s); this JVM's CPU %.2f cores;"
                         + " load average at start %s, at end %s%n",
                 subscriber.notifications.get(), subscriber.notifications.get() * 1000.0 / elapsed, cpu, loadAtStart,
@@ -259,6 +286,27 @@ public final class RedisSinkLatencyBenchmark {
             p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
             this.producer = new KafkaProducer<>(p);
             this.topic = topic;
+        }
+
+        /** One probe burst from an identity outside the measured ones, until its decision is notified. */
+        void prime(Subscriber subscriber, Duration timeout) throws InterruptedException {
+            String ip = "198.19.0.1";
+            String key = EnforcementKeys.identityKey("ip:" + ip);
+            long deadline = System.currentTimeMillis() + timeout.toMillis();
+            while (!subscriber.notified.contains(key)) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("no decision for the priming probe within " + timeout);
+                }
+                long now = System.currentTimeMillis();
+                for (int r = 0; r < PROBE_REQUESTS; r++) {
+                    producer.send(new ProducerRecord<>(topic, ip, line(now - PROBE_REQUESTS + r, ip,
+                            PROBES[r % PROBES.length] + "?r=" + r, 404, "python-requests/2.31", 65_535)));
+                }
+                producer.flush();
+                synchronized (subscriber.notified) {
+                    subscriber.notified.wait(1_000);
+                }
+            }
         }
 
         void run(int rate, long start, long end, long probesFrom) throws InterruptedException {
@@ -335,6 +383,8 @@ public final class RedisSinkLatencyBenchmark {
     private static final class Subscriber implements AutoCloseable {
         final Map<String, Notice> first = new ConcurrentHashMap<>();
         final AtomicLong notifications = new AtomicLong();
+        /** Every key notified, for the priming probe; notified on each addition. */
+        final java.util.Set<String> notified = java.util.Collections.synchronizedSet(new java.util.HashSet<>());
         private final RedisClient client;
         private final StatefulRedisConnection<String, String> reader;
         private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -348,6 +398,11 @@ public final class RedisSinkLatencyBenchmark {
                 public void message(String channel, String key) {
                     long received = System.currentTimeMillis();
                     notifications.incrementAndGet();
+                    synchronized (notified) {
+                        if (notified.add(key)) {
+                            notified.notifyAll();
+                        }
+                    }
                     if (key.startsWith(EnforcementKeys.IDENTITY + "ip:" + PROBE_PREFIX) && !first.containsKey(key)) {
                         reader.async().hmget(RedisStoreConfig.DEFAULT_KEY_PREFIX + key, "ts", "action", "trigger")
                                 .thenAccept(values -> {

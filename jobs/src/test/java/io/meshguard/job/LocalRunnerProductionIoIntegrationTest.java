@@ -143,14 +143,7 @@ class LocalRunnerProductionIoIntegrationTest {
     }
 
     private static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(500);
-        }
-        return condition.getAsBoolean();
+        return Conditions.await(condition, WAIT);
     }
 
     private static int freePort() throws IOException {

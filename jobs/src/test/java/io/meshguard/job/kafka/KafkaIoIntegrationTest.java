@@ -288,11 +288,7 @@ class KafkaIoIntegrationTest {
     }
 
     private static boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
+        return io.meshguard.job.Conditions.await(condition, WAIT);
     }
 
     private static String line(long startMillis) {

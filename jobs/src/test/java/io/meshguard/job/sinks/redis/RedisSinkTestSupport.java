@@ -3,6 +3,7 @@ package io.meshguard.job.sinks.redis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.meshguard.job.Conditions;
 import io.meshguard.job.services.RedisServerExtension;
 import io.meshguard.model.Action;
 import io.meshguard.segment.SegmentMode;
@@ -146,15 +147,8 @@ public final class RedisSinkTestSupport {
         }
     }
 
-    /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes. */
+    /** Polls {@code condition} until it holds or {@code timeout} passes ({@link Conditions#await}). */
     public static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
+        return Conditions.await(condition, timeout);
     }
 }

@@ -12,13 +12,14 @@ import io.meshguard.job.operators.ParseControlFunction;
 import io.meshguard.job.operators.ParseTelemetryFunction;
 import io.meshguard.job.operators.PolicyBroadcast;
 import io.meshguard.job.operators.SegmentControllerFunction;
+import io.meshguard.job.operators.SegmentSampleBatchOperator;
 import io.meshguard.job.sources.ControlWatermarks;
 import io.meshguard.json.DecisionJson;
 import io.meshguard.model.DeadLetter;
 import io.meshguard.model.Decision;
 import io.meshguard.model.MeshEvent;
 import io.meshguard.model.RawTelemetry;
-import io.meshguard.segment.SegmentSample;
+import io.meshguard.segment.SegmentBatch;
 import io.meshguard.segment.SegmentUpdate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -33,7 +34,7 @@ import org.apache.flink.util.OutputTag;
  * The meshguard dataflow, shared by every entry point and by the tests.
  *
  * <pre>
- *  telemetry ─▶ parse ─▶ event time ─┬─▶ segment samples ─keyBy(segment)─▶ segment controller ─▶ segment updates
+ *  telemetry ─▶ parse ─▶ event time ─┬─▶ segment batches ─keyBy(segment)─▶ segment controller ─▶ segment updates
  *                 ▲                  │                                          ▲                    │
  *                 │                  └─keyBy(identity)─▶ identity detector ◀────┼── control + updates┤
  *  control ───────┴──────────────────────────────────────────────────────────────┘                    │
@@ -138,10 +139,11 @@ public final class MeshGuardWorkflow {
         DataStream<MeshEvent> timedEvents = telemetryHasEventTime ? events : withEventTime(events, config);
 
         DataStream<SegmentUpdate> segmentUpdates = timedEvents
-                .map(SegmentSample::of)
+                .transform("Segment batches", TypeInformation.of(SegmentBatch.class),
+                        SegmentSampleBatchOperator.create(config.segmentAggregation.intervalMillis,
+                                config.segmentBatchMaxDelay.toMillis(), config.segmentBatchMaxIdentities))
                 .uid(Uids.SEGMENT_SAMPLES)
-                .name("Segment samples")
-                .keyBy(sample -> sample.segment)
+                .keyBy(batch -> batch.segment)
                 .connect(controlInTime.broadcast(PolicyBroadcast.DESCRIPTOR))
                 .process(new SegmentControllerFunction(
                         config.segmentController, config.segmentAggregation, config.initialPolicyJson))

@@ -141,26 +141,14 @@ public final class SegmentIntervalAggregator {
     private boolean add(
             SegmentAggregationState s, long t, boolean hasIdentity, long hash, boolean auth, boolean error,
             Consumer<? super SegmentInterval> closed) {
-        ensureLayout(s);
-        advanceClock(s, t, closed);
-        if (s.nextStartMillis == SegmentAggregationState.NEVER) {
-            s.nextStartMillis = alignDown(minus(s.clockMillis, lateness));
-        }
-        s.lastSeenMillis = s.clockMillis;
+        moveClock(s, t, closed);
         boolean known = !hasIdentity || remember(s, hash);
         long start = alignDown(t);
         if (start < s.nextStartMillis) {
             s.lateEvents++;
             return false;
         }
-        int slot = slotOf(start);
-        if (s.slotStartMillis[slot] != start) {
-            if (s.slotStartMillis[slot] != SegmentAggregationState.NEVER) {
-                throw new IllegalStateException("ring slot " + slot + " holds " + s.slotStartMillis[slot]
-                        + " while counting " + start + ": " + s);
-            }
-            s.slotStartMillis[slot] = start;
-        }
+        int slot = slotFor(s, start);
         s.slotRequests[slot]++;
         if (auth) {
             s.slotAuthRequests[slot]++;
@@ -175,6 +163,63 @@ public final class SegmentIntervalAggregator {
             }
         }
         return true;
+    }
+
+    /**
+     * Counts a batch of requests of one interval ({@link SegmentBatcher}) exactly as {@link
+     * #add(SegmentAggregationState, SegmentSample, Consumer)} would count them one by one: the
+     * clock moves to the batch's latest request (no request of the batch can close its own
+     * interval), every identity is remembered, and a batch whose interval is closed already is late
+     * as a whole.
+     *
+     * @return false when the batch's interval had already been closed (its requests are counted in
+     *     {@link SegmentAggregationState#lateEvents})
+     */
+    public boolean add(SegmentAggregationState s, SegmentBatch batch, Consumer<? super SegmentInterval> closed) {
+        moveClock(s, batch.latestMillis, closed);
+        int newIdentities = 0;
+        for (long hash : batch.identityHashes) {
+            if (!remember(s, hash)) {
+                newIdentities++;
+            }
+        }
+        long start = alignDown(batch.intervalStartMillis);
+        if (start < s.nextStartMillis) {
+            s.lateEvents += batch.requests;
+            return false;
+        }
+        int slot = slotFor(s, start);
+        s.slotRequests[slot] += batch.requests;
+        s.slotAuthRequests[slot] += batch.authRequests;
+        s.slotErrorResponses[slot] += batch.errorResponses;
+        for (long hash : batch.identityHashes) {
+            BitSketches.set(s.slotIdentityBits, slot * identityWords, identityWords, hash);
+        }
+        s.slotNewIdentities[slot] += newIdentities;
+        return true;
+    }
+
+    /** Moves the segment's clock to a request's time, closing what that closes. */
+    private void moveClock(SegmentAggregationState s, long t, Consumer<? super SegmentInterval> closed) {
+        ensureLayout(s);
+        advanceClock(s, t, closed);
+        if (s.nextStartMillis == SegmentAggregationState.NEVER) {
+            s.nextStartMillis = alignDown(minus(s.clockMillis, lateness));
+        }
+        s.lastSeenMillis = s.clockMillis;
+    }
+
+    /** The ring slot of the open interval starting at {@code start}. */
+    private int slotFor(SegmentAggregationState s, long start) {
+        int slot = slotOf(start);
+        if (s.slotStartMillis[slot] != start) {
+            if (s.slotStartMillis[slot] != SegmentAggregationState.NEVER) {
+                throw new IllegalStateException("ring slot " + slot + " holds " + s.slotStartMillis[slot]
+                        + " while counting " + start + ": " + s);
+            }
+            s.slotStartMillis[slot] = start;
+        }
+        return slot;
     }
 
     /**

@@ -54,6 +54,10 @@ public final class MeshGuardConfig implements Serializable {
     public final SegmentControllerConfig segmentController;
     /** How segment traffic is folded into intervals; the interval is the controller's. */
     public final SegmentIntervalAggregator.Config segmentAggregation;
+    /** Longest a request waits in its subtask's segment batch ({@code segment.batch.max-delay}). */
+    public final Duration segmentBatchMaxDelay;
+    /** Distinct identities that send a segment batch at once ({@code segment.batch.max-identities}). */
+    public final int segmentBatchMaxIdentities;
     public final PatternConfig patterns;
     /** Path of the policy file loaded at start, or null for none. */
     public final String policyInitial;
@@ -84,6 +88,16 @@ public final class MeshGuardConfig implements Serializable {
         SegmentLimits limits = limits(detection.decisions, bounds);
         this.segmentController = inGroup("segment.*", CONTROLLER_KEYS, () -> segmentController(c, limits));
         this.segmentAggregation = inGroup("segment.*", AGGREGATION_KEYS, () -> segmentAggregation(c));
+        this.segmentBatchMaxDelay = c.get(SEGMENT_BATCH_MAX_DELAY);
+        if (segmentBatchMaxDelay.isNegative() || segmentBatchMaxDelay.isZero()) {
+            throw new IllegalArgumentException(SEGMENT_BATCH_MAX_DELAY.key() + " ("
+                    + TimeUtils.formatWithHighestUnit(segmentBatchMaxDelay) + ") must be positive");
+        }
+        this.segmentBatchMaxIdentities = c.get(SEGMENT_BATCH_MAX_IDENTITIES);
+        if (segmentBatchMaxIdentities < 1) {
+            throw new IllegalArgumentException(SEGMENT_BATCH_MAX_IDENTITIES.key() + " ("
+                    + segmentBatchMaxIdentities + ") must be at least 1");
+        }
         this.patterns = inGroup("cep.*", () -> patterns(c));
         this.segmentAdaptive = c.get(SEGMENT_ADAPTIVE);
         this.arbiter = inGroup("arbiter.*", () -> arbiter(c, detection.decisions, segmentController));

@@ -262,6 +262,17 @@ public final class MeshGuardOptions {
                     + "a multiple of 64 (8 KiB each). False positives under-report new identities, the safe "
                     + "direction: 0.9 % at 5,000 identities per half look-back, 5 % at 10,000.");
 
+    public static final ConfigOption<Duration> SEGMENT_BATCH_MAX_DELAY = key("segment.batch.max-delay")
+            .durationType().defaultValue(Duration.ofMillis(200))
+            .withDescription("Longest a request waits in its subtask's per-segment batch before the batch is sent to "
+                    + "the segment operator (batches also leave with every watermark and checkpoint): the segment "
+                    + "operator then reads and writes a segment's state once per batch, not once per request.");
+
+    public static final ConfigOption<Integer> SEGMENT_BATCH_MAX_IDENTITIES = key("segment.batch.max-identities")
+            .intType().defaultValue(1024)
+            .withDescription("Distinct identities after which a segment batch is sent at once: bounds the memory of "
+                    + "one batch (8 bytes per identity) whatever the traffic.");
+
     public static final ConfigOption<Double> SEGMENT_BASELINE_ALPHA = key("segment.baseline-alpha")
             .doubleType().defaultValue(0.002)
             .withDescription("Least weight of an interval in a segment's baseline (the first 1/alpha intervals are "

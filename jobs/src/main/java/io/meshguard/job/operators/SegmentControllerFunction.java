@@ -14,7 +14,7 @@ import io.meshguard.segment.SegmentInterval;
 import io.meshguard.segment.SegmentIntervalAggregator;
 import io.meshguard.segment.SegmentLimits;
 import io.meshguard.segment.SegmentMode;
-import io.meshguard.segment.SegmentSample;
+import io.meshguard.segment.SegmentBatch;
 import io.meshguard.segment.SegmentState;
 import io.meshguard.segment.SegmentThresholdController;
 import io.meshguard.segment.SegmentUpdate;
@@ -34,8 +34,9 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by segment: folds each segment's request samples into closed event-time intervals ({@link
- * SegmentIntervalAggregator}) and runs the {@link SegmentThresholdController} on every interval
+ * Keyed by segment: folds each segment's request batches ({@link SegmentSampleBatchOperator}) into
+ * closed event-time intervals ({@link SegmentIntervalAggregator}) and runs the {@link
+ * SegmentThresholdController} on every interval
  * under the policy in force, emitting a {@link SegmentUpdate} whenever a segment's mode or
  * thresholds change. The control channel (broadcast) brings policies, whose manual segment
  * overrides apply at once, and false-positive reports, which loosen their segment.
@@ -64,7 +65,7 @@ import org.apache.flink.util.Collector;
  * operator's watermark is the minimum of both inputs, and only the watermark closes intervals.
  */
 public class SegmentControllerFunction
-        extends KeyedBroadcastProcessFunction<String, SegmentSample, Control, SegmentUpdate> {
+        extends KeyedBroadcastProcessFunction<String, SegmentBatch, Control, SegmentUpdate> {
     private static final long serialVersionUID = 1L;
 
     static final String AGGREGATION_STATE_NAME = "segment-aggregation";
@@ -136,7 +137,7 @@ public class SegmentControllerFunction
     }
 
     @Override
-    public void processElement(SegmentSample sample, ReadOnlyContext ctx, Collector<SegmentUpdate> out)
+    public void processElement(SegmentBatch batch, ReadOnlyContext ctx, Collector<SegmentUpdate> out)
             throws Exception {
         String segment = ctx.getCurrentKey();
         Policy policy = policies.current(ctx.getBroadcastState(PolicyBroadcast.DESCRIPTOR));
@@ -147,7 +148,7 @@ public class SegmentControllerFunction
         }
         SegmentState state = existing == null ? new SegmentState() : existing;
         boolean[] intervalsClosed = {existing == null};
-        aggregator.add(aggregation, sample, interval -> {
+        aggregator.add(aggregation, batch, interval -> {
             onInterval(segment, state, interval, policy, out);
             intervalsClosed[0] = true;
         });

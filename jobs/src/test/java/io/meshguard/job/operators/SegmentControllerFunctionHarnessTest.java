@@ -12,6 +12,7 @@ import io.meshguard.segment.SegmentAggregationState;
 import io.meshguard.segment.SegmentControllerConfig;
 import io.meshguard.segment.SegmentIntervalAggregator;
 import io.meshguard.segment.SegmentMode;
+import io.meshguard.segment.SegmentBatch;
 import io.meshguard.segment.SegmentSample;
 import io.meshguard.segment.SegmentState;
 import io.meshguard.segment.SegmentUpdate;
@@ -46,7 +47,7 @@ class SegmentControllerFunctionHarnessTest {
     private static final SegmentControllerConfig CONFIG = SegmentControllerConfig.defaults();
     private static final SegmentIntervalAggregator.Config AGGREGATION = SegmentIntervalAggregator.Config.defaults();
 
-    private KeyedBroadcastOperatorTestHarness<String, SegmentSample, Control, SegmentUpdate> harness;
+    private KeyedBroadcastOperatorTestHarness<String, SegmentBatch, Control, SegmentUpdate> harness;
     private SegmentControllerFunction function;
     /** Start of the next second to drive. */
     private long now = T0;
@@ -325,7 +326,7 @@ class SegmentControllerFunctionHarnessTest {
     void stateAndStreamTypesAreFlinkPojosWithoutKryo() {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(SegmentAggregationState.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(SegmentState.class);
-        PojoTestUtils.assertSerializedAsPojoWithoutKryo(SegmentSample.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(SegmentBatch.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(SegmentUpdate.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(Control.class);
     }
@@ -416,7 +417,7 @@ class SegmentControllerFunctionHarnessTest {
         e.pathFlags = pathFlags;
         e.responseCode = code;
         try {
-            harness.processElement(SegmentSample.of(e), t);
+            harness.processElement(SegmentBatch.of(SegmentSample.of(e), AGGREGATION.intervalMillis), t);
         } catch (Exception ex) {
             throw new AssertionError(ex);
         }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): whole-pipeline throughput and retained heap per tracked identity.
-#   scripts/benchmark.sh pipeline [--identities 100000,1000000] [--events 20000000] [--parallelism 2] [--set key=value]
+#   scripts/benchmark.sh pipeline [--identities 100000,1000000] [--events 20000000] [--parallelism 2] [--set key=value] [--flink key=value]
 #   scripts/benchmark.sh state [identities]
 #   scripts/benchmark.sh latency [--rate 50000] [--seconds 90] [--warmup-seconds 30] [--sink-records 500000]
 #                                [--parallelism 2] [--probe-segments own|shared] [--checkpoint-interval 10] [--unaligned false]   (starts its own Kafka and redis-server)

@@ -21,7 +21,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * Sustained throughput of the whole pipeline (in-memory telemetry → decode → event time → keyBy
  * identity → detection → decisions), and of the telemetry generator alone so its share can be
  * subtracted. Prints events/s in total and per core. Run through {@code scripts/benchmark.sh};
- * {@code --set key=value} sets any meshguard option.
+ * {@code --set key=value} sets any meshguard option, {@code --flink key=value} any Flink option (for
+ * example {@code state.backend.type=rocksdb}).
  */
 public final class PipelineBenchmark {
     private PipelineBenchmark() {}
@@ -29,6 +30,7 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         long events = 20_000_000L;
         Configuration options = new Configuration();
+        Configuration flink = new Configuration();
         int parallelism = 2;
         List<Long> identityCounts = new ArrayList<>(List.of(100_000L, 1_000_000L));
         for (int i = 0; i < args.length; i += 2) {
@@ -38,6 +40,10 @@ public final class PipelineBenchmark {
                 case "--set" -> {
                     String[] kv = args[i + 1].split("=", 2);
                     options.setString(kv[0], kv[1]);
+                }
+                case "--flink" -> {
+                    String[] kv = args[i + 1].split("=", 2);
+                    flink.setString(kv[0], kv[1]);
                 }
                 case "--identities" -> {
                     identityCounts.clear();
@@ -53,8 +59,8 @@ public final class PipelineBenchmark {
                 System.getProperty("os.arch"), System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
         for (long identities : identityCounts) {
-            double generatorOnly = run(identities, events, parallelism, false, options);
-            double pipeline = run(identities, events, parallelism, true, options);
+            double generatorOnly = run(identities, events, parallelism, false, options, flink);
+            double pipeline = run(identities, events, parallelism, true, options, flink);
             int usedCores = Math.min(parallelism, cores);
             System.out.printf(Locale.ROOT,
                     "identities=%,d events=%,d parallelism=%d: pipeline %,.0f events/s (%,.0f per core); "
@@ -70,9 +76,9 @@ public final class PipelineBenchmark {
         return seconds <= 0 ? Double.POSITIVE_INFINITY : 1 / seconds;
     }
 
-    private static double run(long identities, long events, int parallelism, boolean detect, Configuration options)
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+    private static double run(long identities, long events, int parallelism, boolean detect, Configuration options,
+            Configuration flink) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
         env.getConfig().enableObjectReuse();
         DataGeneratorSource<RawTelemetry> source = new DataGeneratorSource<>(
                 new SyntheticTelemetry(identities, events, parallelism, 50_000),

@@ -30,6 +30,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -187,6 +188,28 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
         return this;
     }
 
+    /**
+     * The identity state: one value per identity, with the TTL backstop. Timers evict idle
+     * identities; the TTL only catches what they miss (event time stalled), so it is cleaned lazily
+     * on snapshots and compaction. Incremental cleanup would scan state entries on every access and
+     * cost more than the detection itself. A zero TTL turns the backstop off, which saves a wrapper
+     * allocation per request.
+     */
+    static ValueStateDescriptor<IdentityState> stateDescriptor(TypeSerializer<IdentityState> serializer,
+            Duration stateTtl) {
+        ValueStateDescriptor<IdentityState> descriptor = new ValueStateDescriptor<>(STATE_NAME, serializer);
+        if (!stateTtl.isZero()) {
+            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
+                    .updateTtlOnCreateAndWrite()
+                    .neverReturnExpired()
+                    .disableCleanupInBackground()
+                    .cleanupFullSnapshot()
+                    .cleanupInRocksdbCompactFilter(1000, Duration.ofDays(1))
+                    .build());
+        }
+        return descriptor;
+    }
+
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         peerState = context.getOperatorStateStore()
@@ -213,22 +236,7 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<IdentityState> descriptor =
-                new ValueStateDescriptor<>(STATE_NAME, IdentityState.class);
-        // Timers evict idle identities; the TTL only catches what they miss (event time stalled),
-        // so it is cleaned lazily on snapshots and compaction. Incremental cleanup would scan
-        // state entries on every access and cost more than the detection itself. A zero TTL turns
-        // the backstop off, which saves a wrapper allocation per request.
-        if (!stateTtl.isZero()) {
-            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateTtl)
-                    .updateTtlOnCreateAndWrite()
-                    .neverReturnExpired()
-                    .disableCleanupInBackground()
-                    .cleanupFullSnapshot()
-                    .cleanupInRocksdbCompactFilter(1000, Duration.ofDays(1))
-                    .build());
-        }
-        identityState = getRuntimeContext().getState(descriptor);
+        identityState = getRuntimeContext().getState(stateDescriptor(IdentityStateSerializer.INSTANCE, stateTtl));
         detector = new IdentityDetector(config, peers);
         tracker = new IntervalTracker(
                 IntervalSummary.DEFAULT_INTERVAL_MILLIS, burstMinRps, outOfOrdernessMillis, scanWindowMillis);

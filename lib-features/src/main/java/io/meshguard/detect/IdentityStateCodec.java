@@ -50,9 +50,10 @@ public final class IdentityStateCodec {
         if (format != FORMAT) {
             throw new IOException("unknown identity state format " + format + " (this release reads " + FORMAT + ")");
         }
+        // A new state comes with its nested objects and arrays: they are filled, not replaced.
         IdentityState s = new IdentityState();
-        s.features = readFeatures(in);
-        s.baseline = readBaseline(in);
+        s.features = readFeatures(s.features, in);
+        s.baseline = readBaseline(s.baseline, in);
         s.action = readEnum(Action.class, in);
         s.limitRps = in.readDouble();
         s.actionSinceMillis = in.readLong();
@@ -101,11 +102,10 @@ public final class IdentityStateCodec {
         out.writeInt(f.distinctPathsSeen);
     }
 
-    private static FeatureState readFeatures(DataInput in) throws IOException {
+    private static FeatureState readFeatures(FeatureState f, DataInput in) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
-        FeatureState f = new FeatureState();
         f.firstSeenMillis = in.readLong();
         f.lastUpdateMillis = in.readLong();
         f.shortCount = in.readDouble();
@@ -122,8 +122,8 @@ public final class IdentityStateCodec {
         f.bytesIn = in.readDouble();
         f.bytesOut = in.readDouble();
         f.durationSum = in.readDouble();
-        f.pathBuckets = readFloats(in);
-        f.pathSketches = readLongs(in);
+        f.pathBuckets = readFloats(f.pathBuckets, in);
+        f.pathSketches = readLongs(f.pathSketches, in);
         f.upstreamCurrent = in.readLong();
         f.upstreamPrevious = in.readLong();
         f.windowIndex = in.readLong();
@@ -142,12 +142,11 @@ public final class IdentityStateCodec {
         out.writeLong(b.lastSampleMillis);
     }
 
-    private static OwnBaseline readBaseline(DataInput in) throws IOException {
+    private static OwnBaseline readBaseline(OwnBaseline b, DataInput in) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
-        OwnBaseline b = new OwnBaseline();
-        b.stats = readFloats(in);
+        b.stats = readFloats(b.stats, in);
         b.samples = in.readInt();
         b.lastSampleMillis = in.readLong();
         return b;
@@ -183,12 +182,13 @@ public final class IdentityStateCodec {
         }
     }
 
-    private static long[] readLongs(DataInput in) throws IOException {
+    /** Into {@code into} when it has the right length, else into a new array. */
+    private static long[] readLongs(long[] into, DataInput in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             return null;
         }
-        long[] a = new long[n];
+        long[] a = into != null && into.length == n ? into : new long[n];
         for (int i = 0; i < n; i++) {
             a[i] = in.readLong();
         }
@@ -204,12 +204,13 @@ public final class IdentityStateCodec {
         }
     }
 
-    private static float[] readFloats(DataInput in) throws IOException {
+    /** Into {@code into} when it has the right length, else into a new array. */
+    private static float[] readFloats(float[] into, DataInput in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
             return null;
         }
-        float[] a = new float[n];
+        float[] a = into != null && into.length == n ? into : new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = in.readFloat();
         }

@@ -12,8 +12,6 @@ import io.meshguard.model.Decision;
 import io.meshguard.policy.ManualOverride;
 import io.meshguard.policy.Policy;
 import io.meshguard.policy.PolicyHistory;
-import io.meshguard.policy.PolicyParser;
-import io.meshguard.policy.PolicyValidationException;
 import io.meshguard.segment.SegmentLimits;
 import io.meshguard.segment.SegmentUpdate;
 import java.util.ArrayList;
@@ -93,7 +91,6 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
     static final String POLICY_KEY = "current";
 
     private final ArbiterConfig config;
-    private final SegmentLimits limits;
     /** Under this operator's own broadcast state name (from its first release), with the shared rules. */
     private final PolicyBroadcast policies;
 
@@ -130,15 +127,7 @@ public class DecisionArbiterFunction extends KeyedBroadcastProcessFunction<Strin
      */
     public DecisionArbiterFunction(ArbiterConfig config, SegmentLimits limits, String initialPolicyJson) {
         this.config = config;
-        this.limits = limits;
         this.policies = new PolicyBroadcast(POLICY_STATE, POLICY_KEY, limits, initialPolicyJson);
-        if (initialPolicyJson != null) {
-            try {
-                new PolicyParser(limits).parse(initialPolicyJson);
-            } catch (PolicyValidationException e) {
-                throw new IllegalArgumentException("initial policy is invalid: " + e.getMessage(), e);
-            }
-        }
     }
 
     /** The broadcast state descriptors to broadcast the control stream with. */

@@ -138,8 +138,9 @@ public class IdentityDetectorFunction extends KeyedBroadcastProcessFunction<Stri
      * @param stateTtl processing-time TTL of identity state, a backstop longer than the idle timeout
      * @param limits the configured base thresholds and bounds: in force where no policy is, and what
      *     policies are validated against
-     * @param initialPolicyJson policy in force until the control channel brings a newer one, already
-     *     validated by the caller; null for none
+     * @param initialPolicyJson policy in force until the control channel brings a newer one; null for
+     *     none
+     * @throws IllegalArgumentException when the initial policy is invalid
      */
     public IdentityDetectorFunction(
             DetectionConfig config, long idleTimeoutMillis, Duration stateTtl, SegmentLimits limits,

@@ -3,6 +3,7 @@ package io.meshguard.job.operators;
 import io.meshguard.policy.Policy;
 import io.meshguard.policy.PolicyHistory;
 import io.meshguard.policy.PolicyParser;
+import io.meshguard.policy.PolicyValidationException;
 import io.meshguard.segment.SegmentLimits;
 import java.io.Serializable;
 import java.util.Objects;
@@ -50,7 +51,9 @@ public final class PolicyBroadcast implements Serializable {
 
     /**
      * @param limits the configured base thresholds and bounds documents are validated against
-     * @param initialJson the start-up policy, already validated by the caller; null for defaults
+     * @param initialJson the start-up policy; null for defaults
+     * @throws IllegalArgumentException when the start-up policy is invalid, so a bad deployment
+     *     fails when the job is built instead of running without its policy
      */
     public PolicyBroadcast(SegmentLimits limits, String initialJson) {
         this(DESCRIPTOR, KEY, limits, initialJson);
@@ -58,9 +61,18 @@ public final class PolicyBroadcast implements Serializable {
 
     /**
      * With an operator's own broadcast state and key, for state names fixed by an earlier release.
+     *
+     * @throws IllegalArgumentException when the start-up policy is invalid
      */
     public PolicyBroadcast(
             MapStateDescriptor<String, String> descriptor, String key, SegmentLimits limits, String initialJson) {
+        if (initialJson != null) {
+            try {
+                new PolicyParser(limits).parse(initialJson);
+            } catch (PolicyValidationException e) {
+                throw new IllegalArgumentException("initial policy is invalid: " + e.getMessage(), e);
+            }
+        }
         this.descriptor = descriptor;
         this.key = key;
         this.limits = limits;

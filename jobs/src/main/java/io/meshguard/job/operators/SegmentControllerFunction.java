@@ -5,8 +5,6 @@ import io.meshguard.control.FalsePositiveReport;
 import io.meshguard.policy.ManualOverride;
 import io.meshguard.policy.Policy;
 import io.meshguard.policy.PolicyHistory;
-import io.meshguard.policy.PolicyParser;
-import io.meshguard.policy.PolicyValidationException;
 import io.meshguard.segment.FalsePositiveOutcome;
 import io.meshguard.segment.SegmentAggregationState;
 import io.meshguard.segment.SegmentControllerConfig;
@@ -101,13 +99,6 @@ public class SegmentControllerFunction
         if (controllerConfig.intervalMillis != aggregationConfig.intervalMillis) {
             throw new IllegalArgumentException("segment controller interval (" + controllerConfig.intervalMillis
                     + " ms) and aggregation interval (" + aggregationConfig.intervalMillis + " ms) must be equal");
-        }
-        if (initialPolicyJson != null) {
-            try {
-                new PolicyParser(controllerConfig.limits).parse(initialPolicyJson);
-            } catch (PolicyValidationException e) {
-                throw new IllegalArgumentException("initial policy is invalid: " + e.getMessage(), e);
-            }
         }
         this.controllerConfig = controllerConfig;
         this.aggregationConfig = aggregationConfig;

@@ -18,4 +18,17 @@ public final class Conditions {
         }
         return condition.getAsBoolean();
     }
+
+    /**
+     * Pauses a scenario's own thread (traffic pacing, not waiting for a result), turning an
+     * interrupt into an unchecked exception so it can be called from lambdas.
+     */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

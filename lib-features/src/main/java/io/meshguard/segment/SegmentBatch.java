@@ -24,19 +24,6 @@ public final class SegmentBatch {
 
     public SegmentBatch() {}
 
-    /** A batch of one request. */
-    public static SegmentBatch of(SegmentSample sample, long intervalMillis) {
-        SegmentBatch b = new SegmentBatch();
-        b.segment = sample.segment;
-        b.intervalStartMillis = Math.floorDiv(sample.timestampMillis, intervalMillis) * intervalMillis;
-        b.latestMillis = sample.timestampMillis;
-        b.requests = 1;
-        b.authRequests = sample.authRequest ? 1 : 0;
-        b.errorResponses = sample.countedError ? 1 : 0;
-        b.identityHashes = sample.hasIdentity ? new long[] {sample.identityHash} : new long[0];
-        return b;
-    }
-
     @Override
     public String toString() {
         return "SegmentBatch{" + segment + " @" + intervalStartMillis + " latest " + latestMillis + ", " + requests

@@ -1,6 +1,6 @@
 package io.meshguard.job.enforcer;
 
-import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.await;
+import static io.meshguard.job.Conditions.await;
 import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.quarantine;
 import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.rateLimit;
 import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.release;

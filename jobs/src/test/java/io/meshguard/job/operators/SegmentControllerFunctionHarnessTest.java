@@ -13,6 +13,7 @@ import io.meshguard.segment.SegmentControllerConfig;
 import io.meshguard.segment.SegmentIntervalAggregator;
 import io.meshguard.segment.SegmentMode;
 import io.meshguard.segment.SegmentBatch;
+import io.meshguard.segment.SegmentBatcher;
 import io.meshguard.segment.SegmentSample;
 import io.meshguard.segment.SegmentState;
 import io.meshguard.segment.SegmentUpdate;
@@ -416,8 +417,13 @@ class SegmentControllerFunctionHarnessTest {
         e.timestampMillis = t;
         e.pathFlags = pathFlags;
         e.responseCode = code;
+        // Each request in a batch of its own.
+        SegmentBatcher batcher = new SegmentBatcher(AGGREGATION.intervalMillis, Integer.MAX_VALUE);
+        List<SegmentBatch> batches = new ArrayList<>();
+        batcher.add(SegmentSample.of(e));
+        batcher.drain(batches::add);
         try {
-            harness.processElement(SegmentBatch.of(SegmentSample.of(e), AGGREGATION.intervalMillis), t);
+            harness.processElement(batches.get(0), t);
         } catch (Exception ex) {
             throw new AssertionError(ex);
         }

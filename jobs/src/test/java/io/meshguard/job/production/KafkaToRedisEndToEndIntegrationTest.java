@@ -15,6 +15,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.meshguard.enforcer.EnforcerClient;
 import io.meshguard.enforcer.EnforcerClientConfig;
 import io.meshguard.enforcer.Verdict;
+import io.meshguard.job.Conditions;
 import io.meshguard.job.MeshGuardWorkflow;
 import io.meshguard.job.config.MeshGuardConfig;
 import io.meshguard.job.config.MeshGuardOptions;
@@ -25,7 +26,6 @@ import io.meshguard.job.kafka.KafkaTestSupport;
 import io.meshguard.job.services.KafkaBrokerExtension;
 import io.meshguard.job.services.RedisServerExtension;
 import io.meshguard.job.sinks.redis.RedisEnforcementSink;
-import io.meshguard.job.sinks.redis.RedisSinkTestSupport;
 import io.meshguard.job.sinks.redis.RedisStoreConfig;
 import io.meshguard.store.EnforcementKeys;
 import java.time.Duration;
@@ -219,7 +219,7 @@ class KafkaToRedisEndToEndIntegrationTest {
                 .as("%s %s in Redis; notified keys: %s", identity, actions, store.updates.keySet()).isTrue();
         attack.set(false);
         // Requests already in flight may still escalate a rate limit to a quarantine.
-        sleep(1_000);
+        Conditions.pause(1_000);
         Map<String, String> hash = store.redis.hgetall(key);
         long pttl = store.redis.pttl(key);
         Verdict verdict = enforcer.verdict(identity);
@@ -314,16 +314,7 @@ class KafkaToRedisEndToEndIntegrationTest {
     }
 
     private static boolean await(BooleanSupplier condition) throws InterruptedException {
-        return RedisSinkTestSupport.await(condition, WAIT);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Conditions.await(condition, WAIT);
     }
 
     /** The test's view of the store: commands, and every version announced on the update channel. */
@@ -460,7 +451,7 @@ class KafkaToRedisEndToEndIntegrationTest {
                             "curl/8.5.0"));
                 }
                 tick++;
-                sleep(50);
+                Conditions.pause(50);
             }
         }
 

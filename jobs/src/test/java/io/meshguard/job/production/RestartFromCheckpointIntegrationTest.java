@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.meshguard.job.Conditions;
 import io.meshguard.job.MeshGuardWorkflow;
 import io.meshguard.job.config.MeshGuardConfig;
 import io.meshguard.job.config.MeshGuardOptions;
@@ -16,7 +17,6 @@ import io.meshguard.job.kafka.KafkaTelemetrySource;
 import io.meshguard.job.kafka.KafkaTestSupport;
 import io.meshguard.job.services.KafkaBrokerExtension;
 import io.meshguard.job.services.RedisServerExtension;
-import io.meshguard.job.sinks.redis.RedisSinkTestSupport;
 import io.meshguard.job.sinks.redis.RedisStoreConfig;
 import io.meshguard.model.RawTelemetry;
 import io.meshguard.sim.SimulationConfig;
@@ -302,7 +302,7 @@ class RestartFromCheckpointIntegrationTest {
             }
             if (pauseMillis > 0 && tick % 25 == 24) {
                 producer.flush();
-                sleep(pauseMillis);
+                Conditions.pause(pauseMillis);
             }
         }
         producer.flush();
@@ -336,16 +336,7 @@ class RestartFromCheckpointIntegrationTest {
     }
 
     private static boolean await(BooleanSupplier condition) throws InterruptedException {
-        return RedisSinkTestSupport.await(condition, WAIT);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Conditions.await(condition, WAIT);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.meshguard.job.sinks.redis;
 
 import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.WAIT;
-import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.await;
+import static io.meshguard.job.Conditions.await;
 import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.config;
 import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.quarantine;
 import static io.meshguard.job.sinks.redis.RedisSinkTestSupport.rateLimit;

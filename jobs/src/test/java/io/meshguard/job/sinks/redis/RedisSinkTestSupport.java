@@ -3,7 +3,6 @@ package io.meshguard.job.sinks.redis;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.meshguard.job.Conditions;
 import io.meshguard.job.services.RedisServerExtension;
 import io.meshguard.model.Action;
 import io.meshguard.segment.SegmentMode;
@@ -12,7 +11,6 @@ import io.meshguard.store.EnforcementRecord;
 import io.meshguard.store.RedisEndpoint;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -145,10 +143,5 @@ public final class RedisSinkTestSupport {
         try (Store store = new Store(redis.uri())) {
             store.redis.flushall();
         }
-    }
-
-    /** Polls {@code condition} until it holds or {@code timeout} passes ({@link Conditions#await}). */
-    public static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        return Conditions.await(condition, timeout);
     }
 }
